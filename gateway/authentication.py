@@ -1,0 +1,59 @@
+"""Bearer tokens to callers, once per request, for both faces.
+
+The middleware resolves ``Authorization: Bearer <token>`` to a domain
+``Caller`` and leaves it in ``scope["state"]["caller"]`` (``None`` when the
+token is missing or unknown). The REST face refuses such requests with the
+published 401 here; GraphQL answers its own way (an ``UNAUTHENTICATED`` error).
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.db.engine import read_connection
+from gateway.domain import tokens
+from gateway.domain.callers import Caller
+
+ACCESS_DENIED_BODY = orjson.dumps({"error": "HTTP Token: Access denied"})
+REST_PREFIX = "/api/"
+GRAPHQL_PATH = "/graphql"
+
+
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return None
+    return None
+
+
+def caller_of(scope: Scope) -> Caller | None:
+    return scope.get("state", {}).get("caller")
+
+
+class AuthenticationMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH):
+            await self.app(scope, receive, send)
+            return
+        token = bearer_token(scope)
+        caller = None
+        if token:
+            async with read_connection() as conn:
+                caller = await tokens.authenticate(conn, token)
+        scope.setdefault("state", {})["caller"] = caller
+        if caller is None and path.startswith(REST_PREFIX):
+            await send({"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": ACCESS_DENIED_BODY})
+            return
+        await self.app(scope, receive, send)

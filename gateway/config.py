@@ -1,0 +1,56 @@
+"""Settings read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SANDBOX = "sandbox"
+PRODUCTION = "production"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    environment: str
+    host: str
+    port: int
+    compiled_execution: bool
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.environment == SANDBOX
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{Path.cwd() / 'gateway.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain URLs people paste (postgres://, postgresql://, sqlite://) and pick the async driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://"):]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    environment = os.environ.get("GATEWAY_ENV", SANDBOX).strip().lower()
+    if environment not in (SANDBOX, PRODUCTION):
+        raise SystemExit(f"GATEWAY_ENV must be '{SANDBOX}' or '{PRODUCTION}', not {environment!r}")
+    return Settings(
+        database_url=normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url()),
+        environment=environment,
+        host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
+        port=int(os.environ.get("GATEWAY_PORT", "8000")),
+        compiled_execution=os.environ.get("GATEWAY_COMPILED_EXECUTION", "1") != "0",
+    )

@@ -1,0 +1,1 @@
+"""Business rules and scoped queries, one module or package per resource."""

@@ -1,0 +1,1 @@
+"""The GraphQL face: Strawberry types, loaders, connections and mutations over the domain."""

@@ -1,0 +1,22 @@
+"""JSON responses serialised with orjson (UUIDs, dates and datetimes natively)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+# UTC datetimes render with a "Z" rather than "+00:00", as the published API does.
+ORJSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+def dumps(content: Any) -> bytes:
+    return orjson.dumps(content, option=ORJSON_OPTIONS)
+
+
+class OrjsonResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)

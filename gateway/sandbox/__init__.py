@@ -1,0 +1,1 @@
+"""The deterministic sandbox data set providers test against."""

@@ -1,0 +1,45 @@
+"""Helpers shared by tests: tokens, auth headers, SQL statement counting."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.db.engine import write_transaction
+from gateway.domain import tokens
+from gateway.vocabulary import Role
+
+
+async def issue_token(engine: AsyncEngine, *, lead_provider: str | None = None, role: Role = Role.LEAD_PROVIDER) -> str:
+    async with write_transaction(engine) as conn:
+        if lead_provider is None:
+            return await tokens.create_token(conn, role=role)
+        lp_id = await tokens.find_lead_provider_id(conn, lead_provider)
+        return await tokens.create_token(conn, role=Role.LEAD_PROVIDER, lead_provider_id=lp_id)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine executes while active (for N+1 tests)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine.sync_engine
+        self.statements: list[str] = []
+
+    def _record(self, _conn, _cursor, statement, *_args) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    def __enter__(self) -> "StatementCounter":
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
