@@ -21,15 +21,13 @@ class NotFound(DomainError):
     """Missing, or not visible to the caller: the two are deliberately indistinguishable."""
 
 
-@dataclass(frozen=True, slots=True)
 class BadRequest(DomainError):
     """A malformed request: a bad filter, page or body. ``title`` and ``detail`` are published texts."""
 
-    title: str
-    detail: str
-
-    def __str__(self) -> str:
-        return self.detail
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.title = title
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,65 @@
-"""Mounts the GraphQL schema at /graphql."""
+"""/graphql: GraphQL over HTTP (POST, and GET with the query in the URL) and GraphiQL for browsers."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from gateway.authentication import caller_of
+from gateway.db.engine import read_connection
+from gateway.graphql.context import Context
+from gateway.graphql.schema import schema
+from gateway.responses import dumps
+
+UNAUTHENTICATED_BODY = dumps(
+    {"data": None, "errors": [{"message": "HTTP Token: Access denied", "extensions": {"code": "UNAUTHENTICATED"}}]}
+)
+
+
+class GatewayGraphQL(GraphQL):
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        state = request.scope["state"]
+        if "conn" not in state:  # serving the GraphiQL page: no operation will run
+            return None  # type: ignore[return-value]
+        return Context(caller=state["caller"], conn=state["conn"], request_id=state["request_id"])
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return dumps(data)
+
+
+_graphql = GatewayGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+
+
+def _wants_graphiql(scope: Scope) -> bool:
+    if scope["method"] != "GET" or b"query=" in scope.get("query_string", b""):
+        return False
+    accept = next((v for k, v in scope.get("headers", ()) if k == b"accept"), b"")
+    return b"text/html" in accept
+
+
+class GraphQLEndpoint:
+    """An ASGI app (not a request function), so Strawberry reads the request itself."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The GraphiQL page itself holds no data; the browser sends the token with each query it runs.
+        if _wants_graphiql(scope):
+            await _graphql(scope, receive, send)
+            return
+        if caller_of(scope) is None:
+            await Response(UNAUTHENTICATED_BODY, status_code=401, media_type="application/json")(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state.setdefault("request_id", uuid.uuid4().hex)
+        async with read_connection() as conn:
+            state["conn"] = conn
+            await _graphql(scope, receive, send)
 
 
 def graphql_routes() -> list[BaseRoute]:
-    return []
+    return [Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"])]

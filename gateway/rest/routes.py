@@ -1,9 +1,21 @@
-"""The REST route table: every path of the Lead provider API 3.0.0, on `/ecf` paths and without."""
+"""The REST route table: every path of the Lead provider API 3.0.0.
+
+Resources that moved in the newer guidance answer both on their published
+``/ecf`` path and on the path without it; a handler that renders the two
+differently takes the shape as an argument (``functools.partial``).
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
+
+from gateway.rest.endpoints import delivery_partners
+
+V3 = "/api/v3"
 
 
 def rest_routes() -> list[BaseRoute]:
-    return []
+    return [
+        Route(f"{V3}/delivery-partners", delivery_partners.index, methods=["GET"]),
+        Route(f"{V3}/delivery-partners/{{id}}", delivery_partners.show, methods=["GET"]),
+    ]

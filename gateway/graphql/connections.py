@@ -1,0 +1,75 @@
+"""Relay connections over domain lists: ``first``/``after``, edges with opaque keyset cursors, ``totalCount``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import ColumnElement
+
+from gateway.domain.errors import BadRequest
+from gateway.domain.paging import DEFAULT_PAGE_SIZE, KeysetPage, SortKey, clamp_page_size, decode_cursor, encode_cursor, sort_values
+
+Node = TypeVar("Node")
+
+
+@strawberry.type(description="Where a page sits in its list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More rows follow this page.")
+    has_previous_page: bool = strawberry.field(description="Rows precede this page (the request had an `after` cursor).")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first row of this page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last row of this page: pass it as `after` for the next page.")
+
+
+@strawberry.type(description="A row of a list and its cursor.")
+class Edge(Generic[Node]):
+    cursor: str = strawberry.field(description="Opaque position of this row; pass as `after` to continue after it.")
+    node: Node = strawberry.field(description="The row.")
+
+
+@strawberry.type(description="A page of a list.")
+class Connection(Generic[Node]):
+    edges: list[Edge[Node]] = strawberry.field(description="The rows of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Number of rows in the whole list with these filters (all pages).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+def order_enum(name: str, sortable: Mapping[str, ColumnElement], description: str) -> type[Enum]:
+    """``<KEY>_ASC``/``<KEY>_DESC`` members for each sortable key of a resource."""
+    members: dict[str, SortKey] = {}
+    for key in sortable:
+        members[f"{key.upper()}_ASC"] = SortKey(key, descending=False)
+        members[f"{key.upper()}_DESC"] = SortKey(key, descending=True)
+    return strawberry.enum(Enum(name, members), description=description)  # type: ignore[return-value]
+
+
+async def paginate(
+    fetch: Callable[[KeysetPage], Awaitable[Sequence[Any]]],
+    count: Callable[[], Awaitable[int]],
+    *,
+    first: int | None,
+    after: str | None,
+    order: Sequence[SortKey],
+    sortable: Mapping[str, ColumnElement],
+) -> Connection[Any]:
+    if first is not None and first < 0:
+        raise BadRequest("Bad parameter", "'first' must be zero or a positive number")
+    size = clamp_page_size(DEFAULT_PAGE_SIZE if first is None else first)
+    after_values = decode_cursor(after, sortable, order) if after else None
+    rows = await fetch(KeysetPage(size=size, after=after_values))
+    has_next = len(rows) > size
+    rows = rows[:size]
+    edges = [Edge(cursor=encode_cursor(sort_values(row, order)), node=row) for row in rows]
+    page_info = PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=page_info, _count=count)

@@ -1,0 +1,26 @@
+"""What every resolver can reach: the caller, the request's read connection, and its DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.types import Info as StrawberryInfo
+
+from gateway.domain.callers import Caller
+from gateway.graphql.loaders import Loaders
+
+
+@dataclass(slots=True)
+class Context:
+    caller: Caller
+    conn: AsyncConnection
+    request_id: str
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Built per request: a DataLoader's cache must never outlive the request (or leak across callers).
+        self.loaders = Loaders(self.conn, self.caller)
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,56 @@
+"""Every GraphQL error carries ``extensions.code``; unexpected ones are masked and logged with the request id."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from gateway.domain.errors import BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed
+
+log = logging.getLogger("gateway.graphql")
+
+NOT_FOUND_MESSAGE = "Nothing could be found for the provided details"
+
+_CODES: tuple[tuple[type[Exception], str], ...] = (
+    (NotFound, "NOT_FOUND"),
+    (BadRequest, "BAD_USER_INPUT"),
+    (ValidationFailed, "BAD_USER_INPUT"),
+    (Forbidden, "FORBIDDEN"),
+    (Unauthenticated, "UNAUTHENTICATED"),
+)
+
+
+def _code_for(original: BaseException | None) -> str:
+    if original is None:
+        # The document or its variables were invalid: GraphQL's own parse, validation and coercion errors.
+        return "BAD_USER_INPUT"
+    for kind, code in _CODES:
+        if isinstance(original, kind):
+            return code
+    return "INTERNAL"
+
+
+def coded(error: GraphQLError, request_id: str) -> GraphQLError:
+    original = error.original_error
+    code = _code_for(original)
+    message = error.message
+    if code == "INTERNAL":
+        log.error("unhandled error in GraphQL (request %s)", request_id, exc_info=original)
+        message = f"Internal server error. Quote request id {request_id} if you contact us."
+    elif code == "NOT_FOUND":
+        message = NOT_FOUND_MESSAGE
+    extensions = {**(error.extensions or {}), "code": code}
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path, extensions=extensions)
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            context = self.execution_context.context
+            request_id = getattr(context, "request_id", "-")
+            result.errors = [coded(e, request_id) for e in result.errors]

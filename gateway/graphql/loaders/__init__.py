@@ -1,0 +1,33 @@
+"""The request's DataLoaders, one typed attribute each, built on first use.
+
+One module per relation family, each loader named ``<Target>By<Key>Loader``;
+loaders call domain query functions and hold no SQL of their own.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gateway.domain.callers import Caller
+from gateway.graphql.loaders.cohorts import CohortByIdLoader, CohortByYearLoader
+from gateway.graphql.loaders.delivery_partners import DeliveryPartnerByIdLoader
+
+
+class Loaders:
+    def __init__(self, conn: AsyncConnection, caller: Caller) -> None:
+        self.conn = conn
+        self.caller = caller
+
+    @cached_property
+    def delivery_partner_by_id(self) -> DeliveryPartnerByIdLoader:
+        return DeliveryPartnerByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def cohort_by_id(self) -> CohortByIdLoader:
+        return CohortByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def cohort_by_year(self) -> CohortByYearLoader:
+        return CohortByYearLoader(self.conn, self.caller)

@@ -1,0 +1,1 @@
+"""Mutations: each calls one domain action and returns a payload with the changed object and ``errors``."""

@@ -1,0 +1,54 @@
+"""Relation fields, declared once: which loader, keyed by which attribute of the parent.
+
+The declaration is data (``Relation``, kept in the field's metadata) and the
+resolver is made from it, so other execution paths (a planner that batches a
+whole level with ``load_many``) read the same declaration instead of a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from aiodataloader import DataLoader
+
+from gateway.graphql.context import Info
+from gateway.graphql.loaders import Loaders
+
+RELATION = "gateway.relation"
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    loader: Callable[[Loaders], DataLoader]
+    key: str
+    many: bool = False
+    """True when the loader returns a list per key (one-to-many)."""
+    key_list: bool = False
+    """True when the parent's attribute is itself a list of keys (``load_many``)."""
+
+    def resolver(self) -> Callable[..., Any]:
+        loader, key, many, key_list = self.loader, self.key, self.many, self.key_list
+
+        async def resolve(root: Any, info: Info) -> Any:
+            value = getattr(root, key)
+            if value is None:
+                return [] if many or key_list else None
+            if key_list:
+                return [found for found in await loader(info.context.loaders).load_many(value) if found is not None]
+            return await loader(info.context.loaders).load(value)
+
+        return resolve
+
+
+def relation(
+    loader: Callable[[Loaders], DataLoader], *, key: str, many: bool = False, key_list: bool = False, description: str
+) -> Any:
+    declared = Relation(loader=loader, key=key, many=many, key_list=key_list)
+    return strawberry.field(resolver=declared.resolver(), description=description, metadata={RELATION: declared})
+
+
+def relations_of(field: Any) -> Relation | None:
+    return (getattr(field, "metadata", None) or {}).get(RELATION)

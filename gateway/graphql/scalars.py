@@ -1,0 +1,32 @@
+"""Scalars rendered as the published API renders them: UTC date-times with a ``Z``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import strawberry
+
+from gateway.domain.errors import BadRequest
+
+
+def _serialize(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _parse(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest("Bad request", f"{value!r} is not an ISO 8601 date-time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+UtcDateTime = strawberry.scalar(
+    datetime,
+    name="DateTime",
+    description="A moment in UTC, ISO 8601 with a `Z`, e.g. `2025-09-01T10:15:00Z`.",
+    serialize=_serialize,
+    parse_value=_parse,
+)
+
+SCALAR_OVERRIDES = {datetime: UtcDateTime}

@@ -1,0 +1,66 @@
+"""DeliveryPartner: an organisation delivering training for a lead provider in a cohort."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from gateway.domain import delivery_partners
+from gateway.domain.delivery_partners import SORTABLE, DeliveryPartnerFilters
+from gateway.graphql.arguments import cohort_years, lead_provider_filter, parse_id
+from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.context import Info
+from gateway.graphql.relations import relation
+from gateway.graphql.types.cohorts import Cohort
+
+DeliveryPartnerOrder = order_enum("DeliveryPartnerOrder", SORTABLE, "Orders of the delivery partner list.")
+
+
+@strawberry.type(description="A delivery partner working with the lead provider in one or more cohorts.")
+class DeliveryPartner:
+    id: strawberry.ID = strawberry.field(description="The unique ID of the delivery partner.")
+    name: str = strawberry.field(description="The name of the delivery partner you are working with.")
+    cohort: list[str] = strawberry.field(
+        description="The cohorts for which you may declare training with this delivery partner (years, ascending)."
+    )
+    cohorts: list[Cohort] = relation(
+        lambda loaders: loaders.cohort_by_year,
+        key="cohort_years",
+        key_list=True,
+        description="The cohorts for which you may declare training with this delivery partner.",
+    )
+    created_at: datetime = strawberry.field(description="The date the delivery partner was created.")
+    updated_at: datetime = strawberry.field(description="The date the delivery partner was last updated.")
+
+
+@strawberry.type
+class DeliveryPartnerQuery:
+    @strawberry.field(description="Delivery partners with a provider relationship to you (analysts: to any lead provider).")
+    async def delivery_partners(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size (at most 3000).")] = 100,
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")] = None,
+        cohort: Annotated[list[str] | None, strawberry.argument(description="Only partners working in these cohorts.")] = None,
+        lead_provider_id: lead_provider_filter = None,
+        order_by: DeliveryPartnerOrder = DeliveryPartnerOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+    ) -> Connection[DeliveryPartner]:
+        ctx = info.context
+        filters = DeliveryPartnerFilters(cohort_years=cohort_years(cohort), lead_provider_id=parse_id(lead_provider_id))
+        order = [order_by.value]
+        return await paginate(
+            lambda page: delivery_partners.list_delivery_partners(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
+            lambda: delivery_partners.count_delivery_partners(ctx.conn, ctx.caller, filters=filters),
+            first=first,
+            after=after,
+            order=order,
+            sortable=SORTABLE,
+        )
+
+    @strawberry.field(description="One delivery partner; null with a NOT_FOUND error if you have no relationship with it.")
+    async def delivery_partner(self, info: Info, id: strawberry.ID) -> DeliveryPartner | None:
+        return await delivery_partners.get_delivery_partner(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+
+

@@ -1,0 +1,38 @@
+"""Request bodies of the published API: ``{"data": {"type": ..., "attributes": {...}}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from gateway.domain.errors import BadRequest
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def bad_body() -> BadRequest:
+    return BadRequest("Bad request", "correct json data structure required. See API docs for reference")
+
+
+async def attributes(request: Request) -> dict[str, Any]:
+    """The ``attributes`` object of the body; unknown attributes are left for the action to ignore."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(status_code=413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(status_code=413)
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise bad_body() from None
+    data = document.get("data") if isinstance(document, dict) else None
+    found = data.get("attributes") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        raise bad_body()
+    return found

@@ -1,0 +1,1 @@
+"""REST handlers, one module per resource: parse parameters, call the domain, serialise."""
