@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from gateway import clock
 from gateway.db.types import UTCDateTime
+from gateway.vocabulary import BILLABLE_STATES, DeclarationState
 
 # Stable constraint names on SQLite and PostgreSQL alike (Alembic needs them to alter or drop).
 SQLModel.metadata.naming_convention = {
@@ -28,9 +29,15 @@ SQLModel.metadata.naming_convention = {
 }
 metadata: MetaData = SQLModel.metadata
 
-BILLABLE_STATES_SQL = "state IN ('submitted', 'eligible', 'payable', 'paid')"
+
+
+def _state_in(states) -> str:
+    return "state IN (" + ", ".join(f"'{state.value}'" for state in states) + ")"
+
+
+BILLABLE_STATES_SQL = _state_in(BILLABLE_STATES)
 # An exact resubmission is recognised while the original still stands (not voided or clawed back).
-RESUBMITTABLE_STATES_SQL = "state IN ('submitted', 'eligible', 'payable', 'paid', 'ineligible')"
+RESUBMITTABLE_STATES_SQL = _state_in((*BILLABLE_STATES, DeclarationState.INELIGIBLE))
 
 
 def _created_at() -> datetime:
