@@ -1,0 +1,27 @@
+"""GraphQL enumerations, each built once from the published vocabulary (gateway/vocabulary.py).
+
+``strawberry.enum`` marks the vocabulary class itself, so a domain row holding a
+vocabulary value (or its plain string) serialises as the enum member's name.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway import vocabulary
+
+TrainingStatus = strawberry.enum(vocabulary.TrainingStatus, description="The training status of a participant's enrolment.")
+ParticipantStatus = strawberry.enum(
+    vocabulary.ParticipantStatus, description="Whether a participant is joining, training at, leaving or has left the school."
+)
+ParticipantType = strawberry.enum(vocabulary.ParticipantType, description="The role a training record refers to: ECT or mentor.")
+ScheduleIdentifier = strawberry.enum(vocabulary.ScheduleIdentifier, description="The schedule a participant is training on.")
+WithdrawalReason = strawberry.enum(vocabulary.WithdrawalReason, description="The reason a participant was withdrawn.")
+DeferralReason = strawberry.enum(vocabulary.DeferralReason, description="The reason a participant was deferred.")
+TransferType = strawberry.enum(vocabulary.TransferType, description="The type of transfer between schools.")
+TransferStatus = strawberry.enum(
+    vocabulary.TransferStatus, description="Whether both sides of a transfer have happened (complete) or one is still to come."
+)
+MentorIneligibleForFundingReason = strawberry.enum(
+    vocabulary.MentorIneligibleForFundingReason, description="The reason why funding for a mentor's training has ended."
+)
