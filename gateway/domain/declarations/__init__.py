@@ -1,0 +1,1 @@
+"""Declarations: milestone claims (domain.md section 6). ``queries`` reads them, ``actions`` writes them."""

@@ -1,0 +1,247 @@
+"""Reading declarations: which ones a caller sees, filtered and paged, and batched lookups for loaders.
+
+A lead provider sees its own declarations, and other providers' billable ones
+of participants it trains or trained, dated up to the end of its time with them
+(release note of 7 July 2023: a provider taking over a transferred participant
+needs to know what was already claimed). Analysts see every declaration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Date, Select, and_, exists, func, literal_column, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from gateway.db.tables import Cohort, Declaration, Partnership, TrainingPeriod, TrainingRecord
+from gateway.domain.callers import Caller
+from gateway.domain.errors import NotFound
+from gateway.domain.keys import chunked, key_in
+from gateway.domain.paging import Page, SortKey, ordered, windowed
+from gateway.vocabulary import BILLABLE_STATES, CourseIdentifier, DeclarationState, DeclarationType
+
+_declarations = Declaration.__table__
+_records = TrainingRecord.__table__
+_cohorts = Cohort.__table__
+_periods = TrainingPeriod.__table__
+_partnerships = Partnership.__table__
+
+SORTABLE = {"created_at": _declarations.c.created_at, "updated_at": _declarations.c.updated_at}
+DEFAULT_ORDER = (SortKey("created_at"),)
+
+UPLIFT_PAID_STATES = (DeclarationState.PAID, DeclarationState.AWAITING_CLAWBACK, DeclarationState.CLAWED_BACK)
+
+
+def uplift_paid(*, declaration_type: str, course_identifier: str, state: str, pupil_premium_uplift: bool, sparsity_uplift: bool) -> bool:
+    """An uplift is paid with an ECT's started declaration once that declaration has been paid
+    (clawing it back later does not unpay it), when the training record carries an uplift."""
+    return (
+        course_identifier == CourseIdentifier.ECF_INDUCTION
+        and declaration_type == DeclarationType.STARTED
+        and state in UPLIFT_PAID_STATES
+        and (pupil_premium_uplift or sparsity_uplift)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationFilters:
+    cohort_years: Sequence[int] | None = None
+    participant_ids: Sequence[uuid.UUID] | None = None
+    delivery_partner_ids: Sequence[uuid.UUID] | None = None
+    updated_since: datetime | None = None
+    lead_provider_id: uuid.UUID | None = None
+    """Only for callers who read every provider's data: what that lead provider sees."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRow:
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    declaration_type: str
+    declaration_date: datetime
+    course_identifier: str
+    state: str
+    updated_at: datetime
+    created_at: datetime
+    delivery_partner_id: uuid.UUID | None
+    statement_id: uuid.UUID | None
+    clawback_statement_id: uuid.UUID | None
+    ineligible_for_funding_reason: str | None
+    mentor_id: uuid.UUID | None
+    uplift_paid: bool
+    evidence_held: str | None
+    has_passed: bool | None
+    lead_provider_name: str
+    lead_provider_id: uuid.UUID
+    training_record_id: uuid.UUID
+    cohort_id: uuid.UUID
+    cohort: int
+    """The year of the declaration's cohort."""
+
+
+# Everything but what is derived (the uplift rule) or joined (the cohort's year).
+_STORED = [name for name in DeclarationRow.__dataclass_fields__ if name not in ("uplift_paid", "cohort")]
+_COLUMNS = [
+    *(_declarations.c[name] for name in _STORED),
+    _cohorts.c.year.label("cohort"),
+    _records.c.pupil_premium_uplift,
+    _records.c.sparsity_uplift,
+]
+
+
+def _from_clause():
+    return _declarations.join(_cohorts, _cohorts.c.id == _declarations.c.cohort_id).join(
+        _records, _records.c.id == _declarations.c.training_record_id
+    )
+
+
+def declaration_row(record) -> DeclarationRow:
+    """A row of ``select(*_COLUMNS)`` (or anything with those attributes) as a ``DeclarationRow``."""
+    values = {name: getattr(record, name) for name in _STORED}
+    return DeclarationRow(
+        **values,
+        cohort=record.cohort,
+        uplift_paid=uplift_paid(
+            declaration_type=record.declaration_type,
+            course_identifier=record.course_identifier,
+            state=record.state,
+            pupil_premium_uplift=record.pupil_premium_uplift,
+            sparsity_uplift=record.sparsity_uplift,
+        ),
+    )
+
+
+class _utc_day(FunctionElement):
+    """The UTC calendar day of a stored UTC date-time (PostgreSQL's own cast would use the session's zone)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(_utc_day)
+def _utc_day_default(element, compiler, **kw):  # SQLite keeps naive UTC text
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
+
+
+def _trained_by(lead_provider_id: uuid.UUID):
+    """The lead provider trains the declaration's participant in that role (a training period under one of
+    its partnerships) and that period had not ended before the declaration's date."""
+    return exists(
+        select(literal_column("1"))
+        .select_from(_periods.join(_partnerships, _partnerships.c.id == _periods.c.partnership_id))
+        .where(
+            _periods.c.training_record_id == _declarations.c.training_record_id,
+            _partnerships.c.lead_provider_id == lead_provider_id,
+            or_(_periods.c.finished_on.is_(None), _utc_day(_declarations.c.declaration_date) <= _periods.c.finished_on),
+        )
+    )
+
+
+def _seen_by(lead_provider_id: uuid.UUID):
+    return or_(
+        _declarations.c.lead_provider_id == lead_provider_id,
+        and_(_declarations.c.state.in_([str(s) for s in BILLABLE_STATES]), _trained_by(lead_provider_id)),
+    )
+
+
+def _visible_to(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> Select:
+    stmt = select(*_COLUMNS).select_from(_from_clause())
+    if not caller.reads_everything:
+        return stmt.where(_seen_by(caller.require_lead_provider()))
+    if lead_provider_id is not None:
+        return stmt.where(_seen_by(lead_provider_id))
+    return stmt
+
+
+def _where_cohort(stmt: Select, years: Sequence[int] | None) -> Select:
+    return stmt if years is None else stmt.where(_cohorts.c.year.in_(list(years)))
+
+
+def _where_participant(stmt: Select, ids: Sequence[uuid.UUID] | None) -> Select:
+    return stmt if ids is None else stmt.where(_declarations.c.participant_id.in_(list(ids)))
+
+
+def _where_delivery_partner(stmt: Select, ids: Sequence[uuid.UUID] | None) -> Select:
+    return stmt if ids is None else stmt.where(_declarations.c.delivery_partner_id.in_(list(ids)))
+
+
+def _where_updated_since(stmt: Select, moment: datetime | None) -> Select:
+    return stmt if moment is None else stmt.where(_declarations.c.updated_at >= moment)
+
+
+def _filtered(caller: Caller, filters: DeclarationFilters) -> Select:
+    stmt = _visible_to(caller, filters.lead_provider_id)
+    stmt = _where_cohort(stmt, filters.cohort_years)
+    stmt = _where_participant(stmt, filters.participant_ids)
+    stmt = _where_delivery_partner(stmt, filters.delivery_partner_ids)
+    return _where_updated_since(stmt, filters.updated_since)
+
+
+async def list_declarations(
+    conn: AsyncConnection, caller: Caller, *, filters: DeclarationFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+) -> list[DeclarationRow]:
+    stmt = windowed(_filtered(caller, filters), SORTABLE, _declarations.c.id, order, page)
+    return [declaration_row(r) for r in await conn.execute(stmt)]
+
+
+async def count_declarations(conn: AsyncConnection, caller: Caller, *, filters: DeclarationFilters) -> int:
+    stmt = select(func.count()).select_from(_filtered(caller, filters).subquery())
+    return (await conn.execute(stmt)).scalar_one()
+
+
+async def get_declaration(conn: AsyncConnection, caller: Caller, declaration_id: uuid.UUID) -> DeclarationRow:
+    found = await declarations_by_id(conn, caller, [declaration_id])
+    if declaration_id not in found:
+        raise NotFound()
+    return found[declaration_id]
+
+
+async def declarations_by_id(conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, DeclarationRow]:
+    found: dict[uuid.UUID, DeclarationRow] = {}
+    for chunk in chunked(ids):
+        for r in await conn.execute(_visible_to(caller).where(key_in(conn, _declarations.c.id, chunk))):
+            found[r.id] = declaration_row(r)
+    return found
+
+
+async def declarations_by_participant(
+    conn: AsyncConnection, caller: Caller, participant_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[DeclarationRow]]:
+    """Each participant's declarations visible to the caller, oldest first."""
+    found: dict[uuid.UUID, list[DeclarationRow]] = defaultdict(list)
+    for chunk in chunked(participant_ids):
+        stmt = ordered(
+            _visible_to(caller).where(key_in(conn, _declarations.c.participant_id, chunk)), SORTABLE, _declarations.c.id, DEFAULT_ORDER
+        )
+        for r in await conn.execute(stmt):
+            found[r.participant_id].append(declaration_row(r))
+    return found
+
+
+async def declarations_by_statement(
+    conn: AsyncConnection, caller: Caller, statement_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[DeclarationRow]]:
+    """The declarations paid, or clawed back, on each statement (visible to the caller), oldest first."""
+    found: dict[uuid.UUID, list[DeclarationRow]] = defaultdict(list)
+    for chunk in chunked(statement_ids):
+        on_statement = or_(
+            key_in(conn, _declarations.c.statement_id, chunk), key_in(conn, _declarations.c.clawback_statement_id, chunk)
+        )
+        stmt = ordered(_visible_to(caller).where(on_statement), SORTABLE, _declarations.c.id, DEFAULT_ORDER)
+        wanted = set(chunk)
+        for r in await conn.execute(stmt):
+            row = declaration_row(r)
+            for statement_id in {row.statement_id, row.clawback_statement_id} & wanted:
+                found[statement_id].append(row)
+    return found
