@@ -1,0 +1,225 @@
+"""Schools, always seen in one cohort (domain.md section 4).
+
+A school is listed in a cohort when it is eligible for funding in that cohort,
+or when any lead provider has a partnership with it in that cohort (a school
+that became ineligible keeps its partnerships visible). What the caller reads
+of it depends on the cohort (partnership, programme choice, induction tutor)
+and on the caller: ``expression_of_interest`` is about the calling lead
+provider, and the induction tutor is only shown when it is true.
+
+Callers who read every provider's data (analysts) see the expression of
+interest of any provider, or of the one they name with ``lead_provider_id``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gateway.db.tables import Cohort, Partnership, School, SchoolCohort, TrainingPeriod
+from gateway.domain.callers import Caller
+from gateway.domain.errors import NotFound
+from gateway.domain.filters import parse_cohort_years
+from gateway.domain.keys import chunked, key_in
+from gateway.domain.paging import Page, SortKey, windowed
+from gateway.vocabulary import InductionProgrammeChoice, TrainingProgramme
+
+_schools = School.__table__
+_school_cohorts = SchoolCohort.__table__
+_cohorts = Cohort.__table__
+_partnerships = Partnership.__table__
+_periods = TrainingPeriod.__table__
+
+# The record a provider reads combines the school and its facts for the cohort (eligibility,
+# induction tutor), so it has changed when either has.
+_updated_at = case(
+    (_school_cohorts.c.updated_at > _schools.c.updated_at, _school_cohorts.c.updated_at), else_=_schools.c.updated_at
+)
+
+SORTABLE: dict[str, ColumnElement] = {"created_at": _schools.c.created_at, "updated_at": _updated_at}
+DEFAULT_ORDER = (SortKey("created_at"),)
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFilters:
+    cohort_year: int | None
+    """The one cohort the schools are seen in; ``None`` (a value that is not a year) matches nothing."""
+    urn: str | None = None
+    updated_since: datetime | None = None
+    lead_provider_id: uuid.UUID | None = None
+    """Only for callers who read every provider's data: whose expression of interest to report."""
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRow:
+    id: uuid.UUID
+    urn: str
+    name: str
+    cohort: int
+    cohort_id: uuid.UUID
+    in_partnership: bool
+    induction_programme_choice: InductionProgrammeChoice
+    expression_of_interest: bool
+    induction_tutor_name: str | None
+    induction_tutor_email: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def school_cohort_key(self) -> tuple[uuid.UUID, uuid.UUID]:
+        """The key of this school's partnerships in its cohort."""
+        return (self.id, self.cohort_id)
+
+
+def parse_school_cohort(value: str) -> int | None:
+    """The cohort schools are requested in: one year. Anything else (a list, a word) matches nothing."""
+    years = parse_cohort_years([value])
+    return years[0] if len(years) == 1 else None
+
+
+def _partnered(lead_provider_id: uuid.UUID | None = None) -> ColumnElement[bool]:
+    """The school has a partnership in the cohort (of the given lead provider, or of any)."""
+    conditions = [_partnerships.c.school_id == _schools.c.id, _partnerships.c.cohort_id == _cohorts.c.id]
+    if lead_provider_id is not None:
+        conditions.append(_partnerships.c.lead_provider_id == lead_provider_id)
+    return exists().where(*conditions)
+
+
+def _has_period(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Some training period at the school in the cohort meets ``conditions``."""
+    return exists().where(_periods.c.school_id == _schools.c.id, _periods.c.cohort_id == _cohorts.c.id, *conditions)
+
+
+def _expression_of_interest(lead_provider_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """A training period chose the provider (interest or partnership); stays true once the provider partners the school."""
+    if lead_provider_id is None:  # an analyst looking at every provider
+        chosen = or_(_periods.c.expression_of_interest_lead_provider_id.is_not(None), _periods.c.partnership_id.is_not(None))
+        return or_(_partnered(), _has_period(chosen))
+    own_partnerships = select(_partnerships.c.id).where(_partnerships.c.lead_provider_id == lead_provider_id)
+    chosen = or_(
+        _periods.c.expression_of_interest_lead_provider_id == lead_provider_id,
+        _periods.c.partnership_id.in_(own_partnerships),
+    )
+    return or_(_partnered(lead_provider_id), _has_period(chosen))
+
+
+_induction_programme_choice = case(
+    (_has_period(_periods.c.training_programme == TrainingProgramme.PROVIDER_LED.value), InductionProgrammeChoice.PROVIDER_LED.value),
+    (_has_period(_periods.c.training_programme == TrainingProgramme.SCHOOL_LED.value), InductionProgrammeChoice.SCHOOL_LED.value),
+    else_=InductionProgrammeChoice.NOT_YET_KNOWN.value,
+)
+
+
+def _interested_provider(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> uuid.UUID | None:
+    return lead_provider_id if caller.reads_everything else caller.lead_provider_id
+
+
+def _in_cohort(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> Select:
+    """Every school in every cohort, with what the caller reads of it there."""
+    return select(
+        _schools.c.id,
+        _schools.c.urn,
+        _schools.c.name,
+        _cohorts.c.year.label("cohort"),
+        _cohorts.c.id.label("cohort_id"),
+        _partnered().label("in_partnership"),
+        _induction_programme_choice.label("induction_programme_choice"),
+        _expression_of_interest(_interested_provider(caller, lead_provider_id)).label("expression_of_interest"),
+        _school_cohorts.c.induction_tutor_name,
+        _school_cohorts.c.induction_tutor_email,
+        _schools.c.created_at,
+        _updated_at.label("updated_at"),
+    ).select_from(
+        _schools.join(_cohorts, true()).outerjoin(
+            _school_cohorts, and_(_school_cohorts.c.school_id == _schools.c.id, _school_cohorts.c.cohort_id == _cohorts.c.id)
+        )
+    )
+
+
+def _row(row) -> SchoolRow:
+    interested = bool(row.expression_of_interest)
+    return SchoolRow(
+        id=row.id,
+        urn=row.urn,
+        name=row.name,
+        cohort=row.cohort,
+        cohort_id=row.cohort_id,
+        in_partnership=bool(row.in_partnership),
+        induction_programme_choice=InductionProgrammeChoice(row.induction_programme_choice),
+        expression_of_interest=interested,
+        # The induction tutor is shared with providers the school chose, never with the others.
+        induction_tutor_name=row.induction_tutor_name if interested else None,
+        induction_tutor_email=row.induction_tutor_email if interested else None,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _visible_to(caller: Caller, filters: SchoolFilters) -> Select:
+    stmt = _in_cohort(caller, filters.lead_provider_id).where(
+        or_(_school_cohorts.c.eligible_for_funding.is_(True), _partnered())
+    )
+    stmt = _where_cohort(stmt, filters.cohort_year)
+    stmt = _where_urn(stmt, filters.urn)
+    return _where_updated_since(stmt, filters.updated_since)
+
+
+def _where_cohort(stmt: Select, year: int | None) -> Select:
+    return stmt.where(false()) if year is None else stmt.where(_cohorts.c.year == year)
+
+
+def _where_urn(stmt: Select, urn: str | None) -> Select:
+    return stmt if urn is None else stmt.where(_schools.c.urn == urn.strip())
+
+
+def _where_updated_since(stmt: Select, since: datetime | None) -> Select:
+    return stmt if since is None else stmt.where(_updated_at >= since)
+
+
+async def list_schools(
+    conn: AsyncConnection, caller: Caller, *, filters: SchoolFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+) -> list[SchoolRow]:
+    stmt = windowed(_visible_to(caller, filters), SORTABLE, _schools.c.id, order, page)
+    return [_row(row) for row in await conn.execute(stmt)]
+
+
+async def count_schools(conn: AsyncConnection, caller: Caller, *, filters: SchoolFilters) -> int:
+    stmt = select(func.count()).select_from(_visible_to(caller, filters).subquery())
+    return (await conn.execute(stmt)).scalar_one()
+
+
+async def get_school(
+    conn: AsyncConnection, caller: Caller, school_id: uuid.UUID, *, cohort_year: int | None, lead_provider_id: uuid.UUID | None = None
+) -> SchoolRow:
+    """The school as listed in the cohort; ``NotFound`` when it is not listed there (or the cohort does not exist)."""
+    filters = SchoolFilters(cohort_year=cohort_year, lead_provider_id=lead_provider_id)
+    row = (await conn.execute(_visible_to(caller, filters).where(_schools.c.id == school_id))).first()
+    if row is None:
+        raise NotFound()
+    return _row(row)
+
+
+async def schools_by_id_and_cohort(
+    conn: AsyncConnection, caller: Caller, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], SchoolRow]:
+    """Schools as seen in a cohort, keyed by ``(school_id, cohort_id)``.
+
+    Relations (a partnership's school) reach the school the related record
+    names, whether or not it is listed in the cohort.
+    """
+    wanted = set(keys)
+    found: dict[tuple[uuid.UUID, uuid.UUID], SchoolRow] = {}
+    cohort_ids = list({cohort_id for _, cohort_id in wanted})
+    # One key list per column keeps one array parameter per column on PostgreSQL; pairs not asked
+    # for (the cross product of the two lists) are dropped below. Keys of a page share few cohorts.
+    for school_ids in chunked([school_id for school_id, _ in wanted]):
+        stmt = _in_cohort(caller).where(key_in(conn, _schools.c.id, school_ids), key_in(conn, _cohorts.c.id, cohort_ids))
+        for row in await conn.execute(stmt):
+            if (row.id, row.cohort_id) in wanted:
+                found[(row.id, row.cohort_id)] = _row(row)
+    return found
