@@ -1,0 +1,1 @@
+"""Participants: queries (visible participants and their enrolments), transfers, unfunded mentors, schedules."""

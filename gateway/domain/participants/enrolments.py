@@ -1,0 +1,275 @@
+"""Enrolments: what a participant's latest training period of one role says (domain.md section 5).
+
+A participant has at most one enrolment per role (ECT, mentor) for a caller,
+taken from the latest period of that role, by ``started_on``, under one of the
+caller's partnerships. Analysts, who read every provider's data, see the latest
+period of that role under any provider's partnership (or under the provider
+they name).
+
+The status rules are plain functions over a period's dates, so actions
+(withdraw, defer, resume) reuse them; ``training_status_sql`` states the same
+rule in SQL for the ``training_status`` filter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Subquery
+
+from gateway import clock
+from gateway.db.tables import Cohort, Participant, Partnership, Schedule, School, TrainingPeriod, TrainingRecord
+from gateway.domain.callers import Caller
+from gateway.domain.keys import chunked, key_in
+from gateway.vocabulary import ParticipantStatus, ParticipantType, ScheduleIdentifier, TrainingStatus
+
+_periods = TrainingPeriod.__table__
+_records = TrainingRecord.__table__
+_partnerships = Partnership.__table__
+_participants = Participant.__table__
+_schools = School.__table__
+_cohorts = Cohort.__table__
+_schedules = Schedule.__table__
+
+ROLE_ORDER = (ParticipantType.ECT, ParticipantType.MENTOR)
+
+
+def training_status(withdrawn_at: datetime | None, deferred_at: datetime | None) -> TrainingStatus:
+    """Withdrawn or deferred by whichever happened later (withdrawn on a tie, the more final of the two); else active."""
+    if withdrawn_at is not None and (deferred_at is None or withdrawn_at >= deferred_at):
+        return TrainingStatus.WITHDRAWN
+    if deferred_at is not None:
+        return TrainingStatus.DEFERRED
+    return TrainingStatus.ACTIVE
+
+
+def participant_status(
+    withdrawn_at: datetime | None,
+    deferred_at: datetime | None,
+    started_on: date,
+    finished_on: date | None,
+    *,
+    today: date | None = None,
+) -> ParticipantStatus:
+    """First match: withdrawn or deferred -> leaving while ``finished_on`` is in the future, else left;
+    ``finished_on`` set -> leaving if in the future, else left; ``started_on`` in the future -> joining; else active."""
+    today = clock.today() if today is None else today
+    if training_status(withdrawn_at, deferred_at) is not TrainingStatus.ACTIVE:
+        return ParticipantStatus.LEAVING if finished_on is not None and finished_on > today else ParticipantStatus.LEFT
+    if finished_on is not None:
+        return ParticipantStatus.LEAVING if finished_on > today else ParticipantStatus.LEFT
+    if started_on > today:
+        return ParticipantStatus.JOINING
+    return ParticipantStatus.ACTIVE
+
+
+def training_status_sql(withdrawn_at: ColumnElement, deferred_at: ColumnElement) -> ColumnElement:
+    """``training_status`` in SQL, for filtering a list before it is paged."""
+    return case(
+        (
+            and_(withdrawn_at.is_not(None), or_(deferred_at.is_(None), withdrawn_at >= deferred_at)),
+            TrainingStatus.WITHDRAWN.value,
+        ),
+        (deferred_at.is_not(None), TrainingStatus.DEFERRED.value),
+        else_=TrainingStatus.ACTIVE.value,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    reason: str
+    date: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Deferral:
+    reason: str
+    date: datetime
+
+
+@dataclass(slots=True)
+class EnrolmentRow:
+    participant_id: uuid.UUID
+    training_record_id: uuid.UUID
+    training_period_id: uuid.UUID
+    participant_type: ParticipantType
+    email: str | None
+    mentor_id: uuid.UUID | None
+    school_id: uuid.UUID
+    school_urn: str
+    cohort_id: uuid.UUID
+    cohort_year: int
+    partnership_id: uuid.UUID
+    lead_provider_id: uuid.UUID
+    delivery_partner_id: uuid.UUID
+    schedule_id: uuid.UUID | None
+    schedule_identifier: ScheduleIdentifier | None
+    started_on: date
+    finished_on: date | None
+    training_status: TrainingStatus
+    participant_status: ParticipantStatus
+    withdrawal: Withdrawal | None
+    deferral: Deferral | None
+    teacher_reference_number_validated: bool
+    eligible_for_funding: bool | None
+    pupil_premium_uplift: bool
+    sparsity_uplift: bool
+    induction_end_date: date | None
+    mentor_funding_end_date: date | None
+    mentor_ineligible_for_funding_reason: str | None
+    cohort_changed_after_payments_frozen: bool
+    created_at: datetime
+    """When the training record was created."""
+
+    @property
+    def cohort(self) -> str:
+        return str(self.cohort_year)
+
+    @property
+    def school_key(self) -> tuple[uuid.UUID, uuid.UUID]:
+        """The school as seen in this enrolment's cohort (the key of the school-by-id-and-cohort lookup)."""
+        return (self.school_id, self.cohort_id)
+
+
+def provider_scope(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> ColumnElement:
+    """Which partnerships' periods the caller reads: its own (analysts: any, or the named provider's).
+    Use with ``_partnerships`` joined on the period's ``partnership_id``: an expression of interest
+    alone is not a partnership, so it never makes a period visible."""
+    if not caller.reads_everything:
+        return _partnerships.c.lead_provider_id == caller.lead_provider_id
+    if lead_provider_id is not None:
+        return _partnerships.c.lead_provider_id == lead_provider_id
+    return true()
+
+
+def latest_periods(
+    caller: Caller,
+    lead_provider_id: uuid.UUID | None = None,
+    participant_ids: Sequence[uuid.UUID] | None = None,
+    *,
+    dialect: str = "",
+) -> Subquery:
+    """The latest visible period of each training record (``rank`` 1), with the record's participant and role.
+
+    ``participant_ids`` narrows the window inside the subquery, so a page's lookup ranks only that page's periods.
+    """
+    rank = func.row_number().over(
+        partition_by=_periods.c.training_record_id,
+        order_by=(_periods.c.started_on.desc(), _periods.c.created_at.desc(), _periods.c.id.desc()),
+    )
+    stmt = (
+        select(
+            _periods,
+            _records.c.participant_id,
+            _records.c.participant_type,
+            _partnerships.c.lead_provider_id,
+            _partnerships.c.delivery_partner_id,
+            rank.label("rank"),
+        )
+        .join(_partnerships, _partnerships.c.id == _periods.c.partnership_id)
+        .join(_records, _records.c.id == _periods.c.training_record_id)
+        .where(provider_scope(caller, lead_provider_id))
+    )
+    if participant_ids is not None:
+        stmt = stmt.where(key_in(dialect, _records.c.participant_id, participant_ids))
+    return stmt.subquery("latest_periods")
+
+
+def _enrolment_statement(latest: Subquery) -> Select:
+    return (
+        select(
+            latest.c.participant_id,
+            latest.c.training_record_id,
+            latest.c.id.label("training_period_id"),
+            latest.c.participant_type,
+            latest.c.email,
+            latest.c.mentor_id,
+            latest.c.school_id,
+            _schools.c.urn,
+            latest.c.cohort_id,
+            _cohorts.c.year,
+            latest.c.partnership_id,
+            latest.c.lead_provider_id,
+            latest.c.delivery_partner_id,
+            latest.c.schedule_id,
+            _schedules.c.identifier,
+            latest.c.started_on,
+            latest.c.finished_on,
+            latest.c.withdrawn_at,
+            latest.c.withdrawal_reason,
+            latest.c.deferred_at,
+            latest.c.deferral_reason,
+            _participants.c.teacher_reference_number_validated,
+            _records.c.eligible_for_funding,
+            _records.c.pupil_premium_uplift,
+            _records.c.sparsity_uplift,
+            _records.c.induction_end_date,
+            _records.c.mentor_funding_end_date,
+            _records.c.mentor_ineligible_for_funding_reason,
+            _records.c.cohort_changed_after_payments_frozen,
+            _records.c.created_at,
+        )
+        .join(_records, _records.c.id == latest.c.training_record_id)
+        .join(_participants, _participants.c.id == latest.c.participant_id)
+        .join(_schools, _schools.c.id == latest.c.school_id)
+        .join(_cohorts, _cohorts.c.id == latest.c.cohort_id)
+        .outerjoin(_schedules, _schedules.c.id == latest.c.schedule_id)
+        .where(latest.c.rank == 1)
+    )
+
+
+def _enrolment(row, today: date) -> EnrolmentRow:
+    return EnrolmentRow(
+        participant_id=row.participant_id,
+        training_record_id=row.training_record_id,
+        training_period_id=row.training_period_id,
+        participant_type=ParticipantType(row.participant_type),
+        email=row.email,
+        mentor_id=row.mentor_id if row.participant_type == ParticipantType.ECT else None,
+        school_id=row.school_id,
+        school_urn=row.urn,
+        cohort_id=row.cohort_id,
+        cohort_year=row.year,
+        partnership_id=row.partnership_id,
+        lead_provider_id=row.lead_provider_id,
+        delivery_partner_id=row.delivery_partner_id,
+        schedule_id=row.schedule_id,
+        schedule_identifier=None if row.identifier is None else ScheduleIdentifier(row.identifier),
+        started_on=row.started_on,
+        finished_on=row.finished_on,
+        training_status=training_status(row.withdrawn_at, row.deferred_at),
+        participant_status=participant_status(row.withdrawn_at, row.deferred_at, row.started_on, row.finished_on, today=today),
+        withdrawal=None if row.withdrawn_at is None else Withdrawal(row.withdrawal_reason, row.withdrawn_at),
+        deferral=None if row.deferred_at is None else Deferral(row.deferral_reason, row.deferred_at),
+        teacher_reference_number_validated=row.teacher_reference_number_validated,
+        eligible_for_funding=row.eligible_for_funding,
+        pupil_premium_uplift=row.pupil_premium_uplift,
+        sparsity_uplift=row.sparsity_uplift,
+        induction_end_date=row.induction_end_date,
+        mentor_funding_end_date=row.mentor_funding_end_date,
+        mentor_ineligible_for_funding_reason=row.mentor_ineligible_for_funding_reason,
+        cohort_changed_after_payments_frozen=row.cohort_changed_after_payments_frozen,
+        created_at=row.created_at,
+    )
+
+
+async def enrolments_by_participant(
+    conn: AsyncConnection, caller: Caller, participant_ids: Sequence[uuid.UUID], *, lead_provider_id: uuid.UUID | None = None
+) -> dict[uuid.UUID, list[EnrolmentRow]]:
+    """Each participant's enrolments as the caller sees them, ECT first."""
+    today = clock.today()
+    found: dict[uuid.UUID, list[EnrolmentRow]] = defaultdict(list)
+    dialect = conn.dialect.name
+    for chunk in chunked(participant_ids):
+        stmt = _enrolment_statement(latest_periods(caller, lead_provider_id, chunk, dialect=dialect))
+        for row in await conn.execute(stmt):
+            found[row.participant_id].append(_enrolment(row, today))
+    for enrolments in found.values():
+        enrolments.sort(key=lambda e: ROLE_ORDER.index(e.participant_type))
+    return found

@@ -1,0 +1,246 @@
+"""Participants a caller may see, with their enrolments and participant id changes (domain.md section 5).
+
+Visible: participants with at least one training period under one of the
+caller's partnerships; they stay visible after leaving. An expression of
+interest alone does not make a participant visible. Analysts see participants
+with a period under any provider's partnership (or under the one they name).
+
+``updated_at`` is the latest change to the participant, its training records or
+its training periods: a withdrawal or a new school changes what a provider
+reads, so a sync by ``updated_since`` has to see it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.functions import FunctionElement
+
+from gateway.db.tables import Cohort, Participant, ParticipantIdChange, Partnership, TrainingPeriod, TrainingRecord
+from gateway.db.types import UTCDateTime
+from gateway.domain.callers import Caller
+from gateway.domain.errors import NotFound
+from gateway.domain.keys import chunked, key_in
+from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.participants.enrolments import EnrolmentRow, enrolments_by_participant, latest_periods, provider_scope, training_status_sql
+from gateway.vocabulary import TrainingStatus
+
+_participants = Participant.__table__
+_id_changes = ParticipantIdChange.__table__
+_records = TrainingRecord.__table__
+_periods = TrainingPeriod.__table__
+_partnerships = Partnership.__table__
+_cohorts = Cohort.__table__
+
+# Published sort keys; the list sorts the same names on its scoped subquery (see ``_sortable``).
+SORTABLE: dict[str, ColumnElement] = {"created_at": _participants.c.created_at, "updated_at": _participants.c.updated_at}
+DEFAULT_ORDER = (SortKey("created_at"),)
+
+
+class latest_of(FunctionElement):
+    """The latest of several timestamps: ``greatest`` on PostgreSQL, the many-argument ``max`` on SQLite."""
+
+    type = UTCDateTime()
+    name = "latest_of"
+    inherit_cache = True
+
+
+@compiles(latest_of)
+def _latest_of(element, compiler, **kw) -> str:
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(latest_of, "sqlite")
+def _latest_of_on_sqlite(element, compiler, **kw) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+def participant_updated_at(participant_id: ColumnElement, own_updated_at: ColumnElement) -> ColumnElement:
+    """When anything a provider reads of a participant last changed: the participant, a training record or a period."""
+    records = select(func.max(_records.c.updated_at)).where(_records.c.participant_id == participant_id).scalar_subquery()
+    periods = (
+        select(func.max(_periods.c.updated_at))
+        .join(_records, _records.c.id == _periods.c.training_record_id)
+        .where(_records.c.participant_id == participant_id)
+        .scalar_subquery()
+    )
+    # SQLite's max() is NULL if any argument is: a participant with no records keeps its own time.
+    return latest_of(own_updated_at, func.coalesce(records, own_updated_at), func.coalesce(periods, own_updated_at))
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantFilters:
+    cohort_years: Sequence[int] | None = None
+    """Participants with an enrolment in one of these cohorts."""
+    training_statuses: Sequence[str] | None = None
+    """Participants with an enrolment in one of these training statuses; values that are not statuses match nothing."""
+    from_participant_ids: Sequence[uuid.UUID] | None = None
+    """Participants that DfE merged one of these ids into."""
+    updated_since: datetime | None = None
+    lead_provider_id: uuid.UUID | None = None
+    """Only for callers who read every provider's data (analysts): see the participants as this provider does."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantIdChangeRow:
+    from_participant_id: uuid.UUID
+    to_participant_id: uuid.UUID
+    changed_at: datetime
+
+
+@dataclass(slots=True)
+class ParticipantRow:
+    id: uuid.UUID
+    full_name: str
+    teacher_reference_number: str | None
+    created_at: datetime
+    updated_at: datetime
+    enrolments: list[EnrolmentRow] = field(default_factory=list)
+    participant_id_changes: list[ParticipantIdChangeRow] = field(default_factory=list)
+
+
+def visible_participant_ids(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> Select:
+    return (
+        select(_records.c.participant_id)
+        .join(_periods, _periods.c.training_record_id == _records.c.id)
+        .join(_partnerships, _partnerships.c.id == _periods.c.partnership_id)
+        .where(provider_scope(caller, lead_provider_id))
+    )
+
+
+def _visible_to(caller: Caller, filters: ParticipantFilters) -> Subquery:
+    stmt = select(
+        _participants.c.id,
+        _participants.c.full_name,
+        _participants.c.teacher_reference_number,
+        _participants.c.created_at,
+        participant_updated_at(_participants.c.id, _participants.c.updated_at).label("updated_at"),
+    ).where(_participants.c.id.in_(visible_participant_ids(caller, filters.lead_provider_id)))
+    stmt = _where_enrolment(stmt, caller, filters)
+    stmt = _where_from_participant_ids(stmt, filters.from_participant_ids)
+    return stmt.subquery("visible_participants")
+
+
+def _where_enrolment(stmt: Select, caller: Caller, filters: ParticipantFilters) -> Select:
+    """Cohort and training status are facts of one enrolment: both filters must hold for the same one."""
+    if filters.cohort_years is None and filters.training_statuses is None:
+        return stmt
+    latest = latest_periods(caller, filters.lead_provider_id)
+    enrolled = select(latest.c.participant_id).where(latest.c.rank == 1)
+    if filters.cohort_years is not None:
+        enrolled = enrolled.join(_cohorts, _cohorts.c.id == latest.c.cohort_id).where(_cohorts.c.year.in_(filters.cohort_years))
+    if filters.training_statuses is not None:
+        statuses = [s for s in filters.training_statuses if s in TrainingStatus._value2member_map_]
+        enrolled = enrolled.where(training_status_sql(latest.c.withdrawn_at, latest.c.deferred_at).in_(statuses))
+    return stmt.where(_participants.c.id.in_(enrolled))
+
+
+def _where_from_participant_ids(stmt: Select, ids: Sequence[uuid.UUID] | None) -> Select:
+    if ids is None:
+        return stmt
+    merged_into = select(_id_changes.c.to_participant_id).where(_id_changes.c.from_participant_id.in_(list(ids)))
+    return stmt.where(_participants.c.id.in_(merged_into))
+
+
+def _listed(caller: Caller, filters: ParticipantFilters) -> tuple[Select, Subquery]:
+    visible = _visible_to(caller, filters)
+    stmt = select(visible)
+    if filters.updated_since is not None:
+        stmt = stmt.where(visible.c.updated_at >= filters.updated_since)
+    return stmt, visible
+
+
+def _sortable(visible: Subquery) -> Mapping[str, ColumnElement]:
+    return {name: visible.c[name] for name in SORTABLE}
+
+
+async def list_participants(
+    conn: AsyncConnection, caller: Caller, *, filters: ParticipantFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+) -> list[ParticipantRow]:
+    stmt, visible = _listed(caller, filters)
+    rows = (await conn.execute(windowed(stmt, _sortable(visible), visible.c.id, order, page))).all()
+    return await _complete(conn, caller, rows, filters.lead_provider_id)
+
+
+async def count_participants(conn: AsyncConnection, caller: Caller, *, filters: ParticipantFilters) -> int:
+    stmt, _ = _listed(caller, filters)
+    return (await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+
+
+async def get_participant(
+    conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID, *, lead_provider_id: uuid.UUID | None = None
+) -> ParticipantRow:
+    found = await participants_by_id(conn, caller, [participant_id], lead_provider_id=lead_provider_id)
+    if participant_id not in found:
+        raise NotFound()
+    return found[participant_id]
+
+
+async def participants_by_id(
+    conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID], *, lead_provider_id: uuid.UUID | None = None
+) -> dict[uuid.UUID, ParticipantRow]:
+    """Visible participants by id; others are absent, exactly like missing ones."""
+    visible = _visible_to(caller, ParticipantFilters(lead_provider_id=lead_provider_id))
+    rows = []
+    for chunk in chunked(ids):
+        rows.extend((await conn.execute(select(visible).where(key_in(conn, visible.c.id, chunk)))).all())
+    return {p.id: p for p in await _complete(conn, caller, rows, lead_provider_id)}
+
+
+async def participants_by_partnership(
+    conn: AsyncConnection, caller: Caller, partnership_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ParticipantRow]]:
+    """Participants with a training period on each partnership, among those visible to the caller; oldest first."""
+    pairs: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for chunk in chunked(partnership_ids):
+        stmt = (
+            select(_periods.c.partnership_id, _records.c.participant_id)
+            .join(_records, _records.c.id == _periods.c.training_record_id)
+            .where(key_in(conn, _periods.c.partnership_id, chunk))
+            .distinct()
+        )
+        pairs.extend((await conn.execute(stmt)).all())
+    participants = await participants_by_id(conn, caller, [participant_id for _, participant_id in pairs])
+    found: dict[uuid.UUID, list[ParticipantRow]] = defaultdict(list)
+    for partnership_id, participant_id in pairs:
+        if participant_id in participants:
+            found[partnership_id].append(participants[participant_id])
+    for rows in found.values():
+        rows.sort(key=lambda p: (p.created_at, p.id))
+    return found
+
+
+async def participant_id_changes_by_participant(
+    conn: AsyncConnection, participant_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ParticipantIdChangeRow]]:
+    """The identities DfE merged into each participant, oldest change first (callers pass only visible ids)."""
+    found: dict[uuid.UUID, list[ParticipantIdChangeRow]] = defaultdict(list)
+    columns = (_id_changes.c.from_participant_id, _id_changes.c.to_participant_id, _id_changes.c.changed_at)
+    for chunk in chunked(participant_ids):
+        stmt = (
+            select(*columns)
+            .where(key_in(conn, _id_changes.c.to_participant_id, chunk))
+            .order_by(_id_changes.c.changed_at, _id_changes.c.id)
+        )
+        for row in await conn.execute(stmt):
+            found[row.to_participant_id].append(ParticipantIdChangeRow(*row))
+    return found
+
+
+async def _complete(conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None) -> list[ParticipantRow]:
+    participants = [ParticipantRow(r.id, r.full_name, r.teacher_reference_number, r.created_at, r.updated_at) for r in rows]
+    ids = [p.id for p in participants]
+    enrolments = await enrolments_by_participant(conn, caller, ids, lead_provider_id=lead_provider_id)
+    id_changes = await participant_id_changes_by_participant(conn, ids)
+    for participant in participants:
+        participant.enrolments = enrolments.get(participant.id, [])
+        participant.participant_id_changes = id_changes.get(participant.id, [])
+    return participants

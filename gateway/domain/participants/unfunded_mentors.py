@@ -1,0 +1,167 @@
+"""Unfunded mentors: mentors of a provider's ECTs who do not train with that provider (domain.md section 5).
+
+A mentor (the ``mentor_id`` of an ECT's training period under one of the
+caller's partnerships) is unfunded for the caller when no training period of
+their own is under a partnership of the same provider. Analysts see the
+mentors unfunded for any provider (or for the one they name).
+
+The email is the one on the mentor's latest training period that has one,
+whichever provider that period is with: it is how the provider contacts them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Subquery
+
+from gateway.db.tables import Participant, Partnership, TrainingPeriod, TrainingRecord
+from gateway.domain.callers import Caller
+from gateway.domain.errors import NotFound
+from gateway.domain.keys import chunked, key_in
+from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.participants.enrolments import provider_scope
+from gateway.domain.participants.queries import ParticipantRow, participant_updated_at, participants_by_id
+
+_periods = TrainingPeriod.__table__
+_records = TrainingRecord.__table__
+_partnerships = Partnership.__table__
+_participants = Participant.__table__
+
+SORTABLE: dict[str, ColumnElement] = {"created_at": _participants.c.created_at, "updated_at": _participants.c.updated_at}
+DEFAULT_ORDER = (SortKey("created_at"),)
+
+
+@dataclass(frozen=True, slots=True)
+class UnfundedMentorFilters:
+    updated_since: datetime | None = None
+    lead_provider_id: uuid.UUID | None = None
+    """Only for callers who read every provider's data (analysts): the mentors unfunded for this provider."""
+
+
+@dataclass(slots=True)
+class UnfundedMentorRow:
+    id: uuid.UUID
+    full_name: str
+    email: str | None
+    teacher_reference_number: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _mentoring_periods(caller: Caller, lead_provider_id: uuid.UUID | None) -> Select:
+    """(mentor_id, mentee participant id) of the caller's ECT periods whose mentor has no period with that provider."""
+    own_periods = _periods.alias("mentor_periods")
+    own_records = _records.alias("mentor_records")
+    own_partnerships = _partnerships.alias("mentor_partnerships")
+    trains_with_same_provider = exists(
+        select(own_periods.c.id)
+        .join(own_records, own_records.c.id == own_periods.c.training_record_id)
+        .join(own_partnerships, own_partnerships.c.id == own_periods.c.partnership_id)
+        .where(
+            own_records.c.participant_id == _periods.c.mentor_id,
+            own_partnerships.c.lead_provider_id == _partnerships.c.lead_provider_id,
+        )
+    )
+    return (
+        select(_periods.c.mentor_id, _records.c.participant_id.label("mentee_id"))
+        .join(_partnerships, _partnerships.c.id == _periods.c.partnership_id)
+        .join(_records, _records.c.id == _periods.c.training_record_id)
+        .where(_periods.c.mentor_id.is_not(None), provider_scope(caller, lead_provider_id), ~trains_with_same_provider)
+    )
+
+
+def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select, Subquery]:
+    mentor_ids = _mentoring_periods(caller, filters.lead_provider_id).with_only_columns(_periods.c.mentor_id).subquery("mentor_ids")
+    visible = (
+        select(
+            _participants.c.id,
+            _participants.c.full_name,
+            _participants.c.teacher_reference_number,
+            _participants.c.created_at,
+            participant_updated_at(_participants.c.id, _participants.c.updated_at).label("updated_at"),
+        )
+        .where(_participants.c.id.in_(select(mentor_ids.c.mentor_id)))
+        .subquery("unfunded_mentors")
+    )
+    stmt = select(visible)
+    if filters.updated_since is not None:
+        stmt = stmt.where(visible.c.updated_at >= filters.updated_since)
+    return stmt, visible
+
+
+def _sortable(visible: Subquery) -> Mapping[str, ColumnElement]:
+    return {name: visible.c[name] for name in SORTABLE}
+
+
+async def list_unfunded_mentors(
+    conn: AsyncConnection, caller: Caller, *, filters: UnfundedMentorFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+) -> list[UnfundedMentorRow]:
+    stmt, visible = _visible_to(caller, filters)
+    rows = (await conn.execute(windowed(stmt, _sortable(visible), visible.c.id, order, page))).all()
+    return await _with_emails(conn, rows)
+
+
+async def count_unfunded_mentors(conn: AsyncConnection, caller: Caller, *, filters: UnfundedMentorFilters) -> int:
+    stmt, _ = _visible_to(caller, filters)
+    return (await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+
+
+async def get_unfunded_mentor(
+    conn: AsyncConnection, caller: Caller, mentor_id: uuid.UUID, *, lead_provider_id: uuid.UUID | None = None
+) -> UnfundedMentorRow:
+    found = await unfunded_mentors_by_id(conn, caller, [mentor_id], lead_provider_id=lead_provider_id)
+    if mentor_id not in found:
+        raise NotFound()
+    return found[mentor_id]
+
+
+async def unfunded_mentors_by_id(
+    conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID], *, lead_provider_id: uuid.UUID | None = None
+) -> dict[uuid.UUID, UnfundedMentorRow]:
+    """Mentors unfunded for the caller, by id; any other id is absent."""
+    stmt, visible = _visible_to(caller, UnfundedMentorFilters(lead_provider_id=lead_provider_id))
+    rows = []
+    for chunk in chunked(ids):
+        rows.extend((await conn.execute(stmt.where(key_in(conn, visible.c.id, chunk)))).all())
+    return {m.id: m for m in await _with_emails(conn, rows)}
+
+
+async def mentees_by_mentor(conn: AsyncConnection, caller: Caller, mentor_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ParticipantRow]]:
+    """The caller's visible ECTs each unfunded mentor mentors (in one of the caller's periods), oldest first."""
+    pairs: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for chunk in chunked(mentor_ids):
+        stmt = _mentoring_periods(caller, None).where(key_in(conn, _periods.c.mentor_id, chunk)).distinct()
+        pairs.extend((await conn.execute(stmt)).all())
+    mentees = await participants_by_id(conn, caller, [mentee_id for _, mentee_id in pairs])
+    found: dict[uuid.UUID, list[ParticipantRow]] = defaultdict(list)
+    for mentor_id, mentee_id in pairs:
+        if mentee_id in mentees:
+            found[mentor_id].append(mentees[mentee_id])
+    for rows in found.values():
+        rows.sort(key=lambda p: (p.created_at, p.id))
+    return found
+
+
+async def _with_emails(conn: AsyncConnection, rows) -> list[UnfundedMentorRow]:
+    mentors = [UnfundedMentorRow(r.id, r.full_name, None, r.teacher_reference_number, r.created_at, r.updated_at) for r in rows]
+    latest: dict[uuid.UUID, tuple] = {}
+    for chunk in chunked([m.id for m in mentors]):
+        stmt = (
+            select(_records.c.participant_id, _periods.c.email, _periods.c.started_on, _periods.c.created_at)
+            .join(_records, _records.c.id == _periods.c.training_record_id)
+            .where(key_in(conn, _records.c.participant_id, chunk), _periods.c.email.is_not(None))
+        )
+        for participant_id, email, started_on, created_at in await conn.execute(stmt):
+            if participant_id not in latest or (started_on, created_at) > latest[participant_id][1:]:
+                latest[participant_id] = (email, started_on, created_at)
+    for mentor in mentors:
+        if mentor.id in latest:
+            mentor.email = latest[mentor.id][0]
+    return mentors
