@@ -10,12 +10,18 @@ from gateway.graphql.errors import ErrorCodes
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
 from gateway.graphql.types.delivery_partners import DeliveryPartnerQuery
+from gateway.graphql.types.declarations import DeclarationQuery
+from gateway.graphql.types.lead_providers import LeadProviderQuery
+from gateway.graphql.types.statements import StatementQuery
 
 Query = merge_types(
     "Query",
     (
         CohortQuery,
         DeliveryPartnerQuery,
+        DeclarationQuery,
+        StatementQuery,
+        LeadProviderQuery,
     ),
 )
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from gateway.rest.endpoints import delivery_partners
+from gateway.rest.endpoints import declarations
+from gateway.rest.endpoints import statements
 
 V3 = "/api/v3"
 
@@ -18,4 +20,8 @@ def rest_routes() -> list[BaseRoute]:
     return [
         Route(f"{V3}/delivery-partners", delivery_partners.index, methods=["GET"]),
         Route(f"{V3}/delivery-partners/{{id}}", delivery_partners.show, methods=["GET"]),
+        Route(f"{V3}/participant-declarations", declarations.index, methods=["GET"]),
+        Route(f"{V3}/participant-declarations/{{id}}", declarations.show, methods=["GET"]),
+        Route(f"{V3}/statements", statements.index, methods=["GET"]),
+        Route(f"{V3}/statements/{{id}}", statements.show, methods=["GET"]),
     ]

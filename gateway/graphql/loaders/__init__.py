@@ -13,6 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.domain.callers import Caller
 from gateway.graphql.loaders.cohorts import CohortByIdLoader, CohortByYearLoader
 from gateway.graphql.loaders.delivery_partners import DeliveryPartnerByIdLoader
+from gateway.graphql.loaders.declarations import (
+    DeclarationByIdLoader,
+    DeclarationsByParticipantLoader,
+    DeclarationsByStatementLoader,
+)
+from gateway.graphql.loaders.lead_providers import LeadProviderByIdLoader
+from gateway.graphql.loaders.statements import StatementByIdLoader, StatementsByLeadProviderLoader
 
 
 class Loaders:
@@ -31,3 +38,27 @@ class Loaders:
     @cached_property
     def cohort_by_year(self) -> CohortByYearLoader:
         return CohortByYearLoader(self.conn, self.caller)
+
+    @cached_property
+    def declaration_by_id(self) -> DeclarationByIdLoader:
+        return DeclarationByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def declarations_by_participant(self) -> DeclarationsByParticipantLoader:
+        return DeclarationsByParticipantLoader(self.conn, self.caller)
+
+    @cached_property
+    def declarations_by_statement(self) -> DeclarationsByStatementLoader:
+        return DeclarationsByStatementLoader(self.conn, self.caller)
+
+    @cached_property
+    def statement_by_id(self) -> StatementByIdLoader:
+        return StatementByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def statements_by_lead_provider(self) -> StatementsByLeadProviderLoader:
+        return StatementsByLeadProviderLoader(self.conn, self.caller)
+
+    @cached_property
+    def lead_provider_by_id(self) -> LeadProviderByIdLoader:
+        return LeadProviderByIdLoader(self.conn, self.caller)

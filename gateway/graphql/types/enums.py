@@ -25,3 +25,18 @@ TransferStatus = strawberry.enum(
 MentorIneligibleForFundingReason = strawberry.enum(
     vocabulary.MentorIneligibleForFundingReason, description="The reason why funding for a mentor's training has ended."
 )
+CourseIdentifier = strawberry.enum(vocabulary.CourseIdentifier, description="The type of course the participant is enrolled in.")
+DeclarationType = strawberry.enum(vocabulary.DeclarationType, description="The event declaration type.")
+DeclarationState = strawberry.enum(vocabulary.DeclarationState, description="Indicates the state of this payment declaration.")
+EvidenceHeld = strawberry.enum(
+    vocabulary.EvidenceHeld,
+    description="The type of evidence the lead provider holds on their platform to demonstrate the participant has met the "
+    "retention criteria for the current milestone period.",
+)
+IneligibleForFundingReason = strawberry.enum(
+    vocabulary.IneligibleForFundingReason, description="If the declaration is ineligible, the reason why."
+)
+StatementStatus = strawberry.enum(
+    vocabulary.StatementStatus, description="Where a statement is in its payment cycle: open, payable (past its cut-off) or paid."
+)
+Role = strawberry.enum(vocabulary.Role, description="What a token may do: a lead provider's, a DfE analyst's (read all) or DfE finance's.")
