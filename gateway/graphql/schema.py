@@ -10,6 +10,8 @@ from gateway.graphql.errors import ErrorCodes
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
 from gateway.graphql.types.delivery_partners import DeliveryPartnerQuery
+from gateway.graphql.types.partnerships import PartnershipQuery
+from gateway.graphql.types.schools import SchoolQuery
 from gateway.graphql.types.declarations import DeclarationQuery
 from gateway.graphql.types.lead_providers import LeadProviderQuery
 from gateway.graphql.types.statements import StatementQuery
@@ -19,6 +21,8 @@ Query = merge_types(
     (
         CohortQuery,
         DeliveryPartnerQuery,
+        SchoolQuery,
+        PartnershipQuery,
         DeclarationQuery,
         StatementQuery,
         LeadProviderQuery,

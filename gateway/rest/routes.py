@@ -7,9 +7,14 @@ differently takes the shape as an argument (``functools.partial``).
 
 from __future__ import annotations
 
+from functools import partial
+
 from starlette.routing import BaseRoute, Route
 
 from gateway.rest.endpoints import delivery_partners
+from gateway.rest.endpoints import partnerships
+from gateway.rest.endpoints import schools
+from gateway.rest.serializers.partnerships import ecf_partnership, partnership
 from gateway.rest.endpoints import declarations
 from gateway.rest.endpoints import statements
 
@@ -20,8 +25,29 @@ def rest_routes() -> list[BaseRoute]:
     return [
         Route(f"{V3}/delivery-partners", delivery_partners.index, methods=["GET"]),
         Route(f"{V3}/delivery-partners/{{id}}", delivery_partners.show, methods=["GET"]),
+        *_school_routes(),
+        *_partnership_routes(),
         Route(f"{V3}/participant-declarations", declarations.index, methods=["GET"]),
         Route(f"{V3}/participant-declarations/{{id}}", declarations.show, methods=["GET"]),
         Route(f"{V3}/statements", statements.index, methods=["GET"]),
         Route(f"{V3}/statements/{{id}}", statements.show, methods=["GET"]),
+    ]
+
+
+def _school_routes() -> list[BaseRoute]:
+    return [
+        route
+        for base in (f"{V3}/schools/ecf", f"{V3}/schools")
+        for route in (Route(base, schools.index, methods=["GET"]), Route(f"{base}/{{id}}", schools.show, methods=["GET"]))
+    ]
+
+
+def _partnership_routes() -> list[BaseRoute]:
+    return [
+        route
+        for base, shape in ((f"{V3}/partnerships/ecf", ecf_partnership), (f"{V3}/partnerships", partnership))
+        for route in (
+            Route(base, partial(partnerships.index, serializer=shape), methods=["GET"]),
+            Route(f"{base}/{{id}}", partial(partnerships.show, serializer=shape), methods=["GET"]),
+        )
     ]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Date, Select, and_, exists, func, literal_column, or_, select
+from sqlalchemy import Date, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -134,15 +134,23 @@ def _utc_day_postgresql(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
 
 
-def _trained_by(lead_provider_id: uuid.UUID):
-    """The lead provider trains the declaration's participant in that role (a training period under one of
-    its partnerships) and that period had not ended before the declaration's date."""
-    return exists(
-        select(literal_column("1"))
-        .select_from(_periods.join(_partnerships, _partnerships.c.id == _periods.c.partnership_id))
+def _others_declarations_of_its_trainees(lead_provider_id: uuid.UUID) -> Select:
+    """Ids of other providers' billable declarations of a participant this provider trains in that role (a
+    training period under one of its partnerships), dated on or before the last day of that period.
+    Driven from the provider's own training periods, so its cost follows how many participants the
+    provider trains, not how many declarations exist (measured on 90,000 declarations: counts and deep
+    pages several times faster than a correlated EXISTS per declaration)."""
+    return (
+        select(_declarations.c.id)
+        .select_from(
+            _partnerships.join(_periods, _periods.c.partnership_id == _partnerships.c.id).join(
+                _declarations, _declarations.c.training_record_id == _periods.c.training_record_id
+            )
+        )
         .where(
-            _periods.c.training_record_id == _declarations.c.training_record_id,
             _partnerships.c.lead_provider_id == lead_provider_id,
+            _declarations.c.lead_provider_id != lead_provider_id,
+            _declarations.c.state.in_([str(s) for s in BILLABLE_STATES]),
             or_(_periods.c.finished_on.is_(None), _utc_day(_declarations.c.declaration_date) <= _periods.c.finished_on),
         )
     )
@@ -151,7 +159,7 @@ def _trained_by(lead_provider_id: uuid.UUID):
 def _seen_by(lead_provider_id: uuid.UUID):
     return or_(
         _declarations.c.lead_provider_id == lead_provider_id,
-        and_(_declarations.c.state.in_([str(s) for s in BILLABLE_STATES]), _trained_by(lead_provider_id)),
+        _declarations.c.id.in_(_others_declarations_of_its_trainees(lead_provider_id)),
     )
 
 

@@ -13,6 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.domain.callers import Caller
 from gateway.graphql.loaders.cohorts import CohortByIdLoader, CohortByYearLoader
 from gateway.graphql.loaders.delivery_partners import DeliveryPartnerByIdLoader
+from gateway.graphql.loaders.partnerships import (
+    PartnershipByIdLoader,
+    PartnershipsByDeliveryPartnerLoader,
+    PartnershipsBySchoolAndCohortLoader,
+)
+from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader
 from gateway.graphql.loaders.declarations import (
     DeclarationByIdLoader,
     DeclarationsByParticipantLoader,
@@ -62,3 +68,19 @@ class Loaders:
     @cached_property
     def lead_provider_by_id(self) -> LeadProviderByIdLoader:
         return LeadProviderByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def school_by_id_and_cohort(self) -> SchoolByIdAndCohortLoader:
+        return SchoolByIdAndCohortLoader(self.conn, self.caller)
+
+    @cached_property
+    def partnership_by_id(self) -> PartnershipByIdLoader:
+        return PartnershipByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def partnerships_by_school_and_cohort(self) -> PartnershipsBySchoolAndCohortLoader:
+        return PartnershipsBySchoolAndCohortLoader(self.conn, self.caller)
+
+    @cached_property
+    def partnerships_by_delivery_partner(self) -> PartnershipsByDeliveryPartnerLoader:
+        return PartnershipsByDeliveryPartnerLoader(self.conn, self.caller)

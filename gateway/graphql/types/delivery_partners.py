@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,6 +14,9 @@ from gateway.graphql.connections import Connection, order_enum, paginate
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.cohorts import Cohort
+
+if TYPE_CHECKING:
+    from gateway.graphql.types.partnerships import Partnership
 
 DeliveryPartnerOrder = order_enum("DeliveryPartnerOrder", SORTABLE, "Orders of the delivery partner list.")
 
@@ -33,6 +36,12 @@ class DeliveryPartner:
     )
     created_at: datetime = strawberry.field(description="The date the delivery partner was created.")
     updated_at: datetime = strawberry.field(description="The date the delivery partner was last updated.")
+    partnerships: list[Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")]] = relation(
+        lambda loaders: loaders.partnerships_by_delivery_partner,
+        key="id",
+        many=True,
+        description="Your partnerships with this delivery partner, oldest first (analysts: every provider's).",
+    )
 
 
 @strawberry.type

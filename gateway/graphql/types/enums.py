@@ -40,3 +40,6 @@ StatementStatus = strawberry.enum(
     vocabulary.StatementStatus, description="Where a statement is in its payment cycle: open, payable (past its cut-off) or paid."
 )
 Role = strawberry.enum(vocabulary.Role, description="What a token may do: a lead provider's, a DfE analyst's (read all) or DfE finance's.")
+InductionProgrammeChoice = strawberry.enum(
+    vocabulary.InductionProgrammeChoice, description="The induction programme the school offers."
+)

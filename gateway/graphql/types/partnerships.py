@@ -1,0 +1,116 @@
+"""Partnership: a school, a lead provider and a delivery partner working together in one cohort."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from gateway.domain.partnerships import queries as partnerships
+from gateway.domain.partnerships.queries import SORTABLE, PartnershipFilters
+from gateway.graphql import arguments
+from gateway.graphql.arguments import cohort_years, lead_provider_filter, parse_id
+from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.context import Info
+from gateway.graphql.relations import relation
+from gateway.graphql.types.cohorts import Cohort
+from gateway.graphql.types.delivery_partners import DeliveryPartner
+from gateway.graphql.types.schools import School
+
+PartnershipOrder = order_enum("PartnershipOrder", SORTABLE, "Orders of the partnership list.")
+
+
+@strawberry.type(description="An ECF partnership.")
+class Partnership:
+    id: strawberry.ID = strawberry.field(description="The unique identifier of the partnership.")
+    cohort: str = strawberry.field(description="The cohort for which you are reporting the partnership.")
+    urn: str = strawberry.field(description="The Unique Reference Number (URN) of the school you are partnered with.")
+    school_id: strawberry.ID = strawberry.field(description="The unique ID of the school you are partnered with.")
+    delivery_partner_id: strawberry.ID = strawberry.field(
+        description="The unique ID of the delivery partner you are working with for this partnership."
+    )
+    delivery_partner_name: str = strawberry.field(
+        description="The name of the delivery partner you are working with for this partnership."
+    )
+    induction_tutor_name: str | None = strawberry.field(
+        description="The name of the induction tutor at the school you are in partnership with."
+    )
+    induction_tutor_email: str | None = strawberry.field(
+        description="The email address of the induction tutor at the school you are in partnership with."
+    )
+    participants_currently_training: int = strawberry.field(
+        description="The number of ECTs or mentors currently training with you under this partnership (training periods "
+        "that have started and not finished today)."
+    )
+    created_at: datetime = strawberry.field(description="The date the partnership was reported by you.")
+    updated_at: datetime = strawberry.field(description="The date the partnership was last updated.")
+    school: School = relation(
+        lambda loaders: loaders.school_by_id_and_cohort,
+        key="school_cohort_key",
+        description="The school you are partnered with, as seen in the partnership's cohort.",
+    )
+    delivery_partner: DeliveryPartner = relation(
+        lambda loaders: loaders.delivery_partner_by_id,
+        key="delivery_partner_id",
+        description="The delivery partner you are working with for this partnership.",
+    )
+    cohort_details: Cohort = relation(
+        lambda loaders: loaders.cohort_by_id,
+        key="cohort_id",
+        description="The cohort for which you are reporting the partnership, with its rules.",
+    )
+
+
+def _ids(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
+    """Ids of a list filter; a malformed one names no record, so it matches nothing (as an unknown id would)."""
+    if values is None:
+        return None
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
+@strawberry.type
+class PartnershipQuery:
+    @strawberry.field(description="Your partnerships (analysts: every lead provider's).")
+    async def partnerships(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size (at most 3000).")] = 100,
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")] = None,
+        cohort: Annotated[list[str] | None, strawberry.argument(description="Only partnerships in these cohorts (years).")] = None,
+        delivery_partner_id: Annotated[
+            list[strawberry.ID] | None, strawberry.argument(description="Only partnerships with these delivery partners.")
+        ] = None,
+        updated_since: Annotated[
+            str | None, strawberry.argument(description="Only partnerships updated at or after this ISO 8601 date or date-time.")
+        ] = None,
+        lead_provider_id: lead_provider_filter = None,
+        order_by: PartnershipOrder = PartnershipOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+    ) -> Connection[Partnership]:
+        ctx = info.context
+        filters = PartnershipFilters(
+            cohort_years=cohort_years(cohort),
+            delivery_partner_ids=_ids(delivery_partner_id),
+            updated_since=arguments.updated_since(updated_since),
+            lead_provider_id=parse_id(lead_provider_id),
+        )
+        order = [order_by.value]
+        return await paginate(
+            lambda page: partnerships.list_partnerships(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
+            lambda: partnerships.count_partnerships(ctx.conn, ctx.caller, filters=filters),
+            first=first,
+            after=after,
+            order=order,
+            sortable=SORTABLE,
+        )
+
+    @strawberry.field(description="One of your partnerships; null with a NOT_FOUND error if it is not yours or does not exist.")
+    async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:
+        return await partnerships.get_partnership(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]

@@ -1,0 +1,37 @@
+"""GET /api/v3/partnerships/ecf[/{id}] (published shape) and /api/v3/partnerships[/{id}] (newer shape)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.db.engine import read_connection
+from gateway.domain.partnerships import queries as partnerships
+from gateway.domain.partnerships.queries import DEFAULT_ORDER, PartnershipFilters
+from gateway.rest import rendering
+from gateway.rest.params import ListQuery, path_id
+from gateway.rest.rendering import Serializer
+
+SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
+
+
+async def index(request: Request, *, serializer: Serializer) -> Response:
+    query = ListQuery(request.query_params)
+    filters = PartnershipFilters(
+        cohort_years=query.cohort_years(),
+        delivery_partner_ids=query.ids("delivery_partner_id"),
+        updated_since=query.updated_since(),
+    )
+    order = query.sort(SORT_KEYS, DEFAULT_ORDER)
+    async with read_connection() as conn:
+        rows = await partnerships.list_partnerships(
+            conn, rendering.request_caller(request), filters=filters, order=order, page=query.page
+        )
+    return rendering.many(rows, serializer)
+
+
+async def show(request: Request, *, serializer: Serializer) -> Response:
+    partnership_id = path_id(request.path_params["id"])
+    async with read_connection() as conn:
+        row = await partnerships.get_partnership(conn, rendering.request_caller(request), partnership_id)
+    return rendering.one(row, serializer)
