@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -18,6 +18,9 @@ from gateway.graphql.relations import relation
 from gateway.graphql.types.cohorts import Cohort
 from gateway.graphql.types.delivery_partners import DeliveryPartner
 from gateway.graphql.types.schools import School
+
+if TYPE_CHECKING:
+    from gateway.graphql.types.lead_providers import LeadProvider
 
 PartnershipOrder = order_enum("PartnershipOrder", SORTABLE, "Orders of the partnership list.")
 
@@ -60,6 +63,11 @@ class Partnership:
         lambda loaders: loaders.cohort_by_id,
         key="cohort_id",
         description="The cohort for which you are reporting the partnership, with its rules.",
+    )
+    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+        lambda loaders: loaders.lead_provider_by_id,
+        key="lead_provider_id",
+        description="The lead provider in the partnership (you, unless you are an analyst).",
     )
 
 
