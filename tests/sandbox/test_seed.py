@@ -1,0 +1,533 @@
+"""The sandbox data set: deterministic, and holding every documented case."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gateway import clock
+from gateway.db.migrate import upgrade_to_head
+from gateway.db.tables import (
+    ApiToken,
+    Cohort,
+    Declaration,
+    DeliveryPartner,
+    LeadProvider,
+    Milestone,
+    Participant,
+    ParticipantIdChange,
+    Partnership,
+    ProviderRelationship,
+    Schedule,
+    School,
+    SchoolCohort,
+    Statement,
+    TrainingPeriod,
+    TrainingRecord,
+    metadata,
+)
+from gateway.domain.declaration_digest import submission_digest
+from gateway.domain.errors import NotFound
+from gateway.domain.tokens import digest
+from gateway.sandbox.cases import CASE_TABLES, DECLARATION_IN_STATE, DEFERRED, WITHDRAWN, Case, case_id, find_case
+from gateway.sandbox.reference import (
+    AMBITION,
+    DELIVERY_PARTNER_OF_TWO_PROVIDERS,
+    DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS,
+    TEACH_FIRST,
+    cohort_id,
+    lead_provider_id,
+)
+from gateway.sandbox.seed import LEAD_PROVIDER_NAMES, sandbox_tokens, seed_sandbox
+from gateway.vocabulary import (
+    BILLABLE_STATES,
+    DeclarationState,
+    DeferralReason,
+    ParticipantType,
+    ScheduleIdentifier,
+    StatementStatus,
+    TransferStatus,
+    TransferType,
+    WithdrawalReason,
+)
+
+T = {model.__tablename__: model.__table__ for model in (
+    ApiToken, Cohort, Declaration, DeliveryPartner, LeadProvider, Milestone, Participant, ParticipantIdChange, Partnership,
+    ProviderRelationship, Schedule, School, SchoolCohort, Statement, TrainingPeriod, TrainingRecord,
+)}  # fmt: skip
+
+
+async def rows(conn: AsyncConnection, table: str, *where) -> list:
+    return (await conn.execute(select(T[table]).where(*where))).all()
+
+
+async def periods_by_record(conn: AsyncConnection) -> dict:
+    periods, partnerships = T["training_periods"], T["partnerships"]
+    result = await conn.execute(
+        select(periods, partnerships.c.lead_provider_id, partnerships.c.delivery_partner_id)
+        .select_from(periods.outerjoin(partnerships, partnerships.c.id == periods.c.partnership_id))
+        .order_by(periods.c.started_on)
+    )
+    grouped = defaultdict(list)
+    for row in result:
+        grouped[row.training_record_id].append(row)
+    return grouped
+
+
+@pytest.fixture
+async def conn(readonly_db):
+    async with readonly_db.engine.connect() as connection:
+        yield connection
+
+
+class TestMigrations:
+    async def test_migrations_build_every_table_on_an_empty_database(self, empty_db):
+        async with empty_db.engine.connect() as connection:
+            names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        assert set(metadata.tables) <= names
+
+
+class TestDeterminism:
+    async def test_two_seeds_into_fresh_databases_write_the_same_ids_and_counts(self, databases):
+        seen = []
+        for _ in range(2):
+            db = await databases.create()
+            await upgrade_to_head(db.engine)
+            summary = await seed_sandbox(db.engine, scale=1)
+            async with db.engine.connect() as connection:
+                ids = {name: sorted((await connection.execute(select(table.c.id))).scalars()) for name, table in metadata.tables.items()}
+            await db.engine.dispose()
+            seen.append((summary.counts, ids))
+        (counts_a, ids_a), (counts_b, ids_b) = seen
+        assert counts_a == counts_b
+        assert ids_a == ids_b
+        assert counts_a["participants"] > 300 and counts_a["declarations"] > 1000
+
+    async def test_a_second_seed_writes_nothing_and_says_so_unless_reset(self, empty_db):
+        first = await seed_sandbox(empty_db.engine, scale=1)
+        again = await seed_sandbox(empty_db.engine, scale=1)
+        assert again.counts == {} and "already holds rows" in str(again)
+        async with empty_db.engine.connect() as connection:
+            assert await connection.scalar(select(func.count()).select_from(T["participants"])) == first.counts["participants"]
+        reset = await seed_sandbox(empty_db.engine, scale=1, reset=True)
+        assert reset.counts == first.counts
+        assert "participants" in str(reset)
+
+    async def test_progress_goes_to_standard_error(self, empty_db, capsys):
+        await seed_sandbox(empty_db.engine, scale=1, progress=True)
+        captured = capsys.readouterr()
+        assert "100%" in captured.err and captured.out == ""
+
+
+class TestReferenceData:
+    async def test_cohorts_2021_to_2026_with_their_flags(self, conn):
+        cohorts = {row.year: row for row in await rows(conn, "cohorts")}
+        assert sorted(cohorts) == [2021, 2022, 2023, 2024, 2025, 2026]
+        assert cohorts[2021].payments_frozen_at == datetime(2024, 6, 18, tzinfo=timezone.utc)
+        assert cohorts[2022].payments_frozen_at == datetime(2025, 6, 16, tzinfo=timezone.utc)
+        assert all(cohorts[year].payments_frozen_at is None for year in range(2023, 2027))
+        assert [year for year, c in cohorts.items() if c.mentor_funding and c.detailed_evidence_types] == [2025, 2026]
+        assert [year for year, c in cohorts.items() if c.registration_open] == [2024, 2025, 2026]
+        assert all(c.starts_on == date(year, 6, 1) for year, c in cohorts.items())
+
+    async def test_lead_providers_are_the_real_ones(self, conn):
+        assert sorted(row.name for row in await rows(conn, "lead_providers")) == sorted(LEAD_PROVIDER_NAMES)
+        assert len(LEAD_PROVIDER_NAMES) >= 3
+
+    async def test_every_cohort_has_the_twelve_schedules_with_their_milestones(self, conn):
+        schedules = await rows(conn, "schedules")
+        milestones = defaultdict(dict)
+        for m in await rows(conn, "milestones"):
+            milestones[m.schedule_id][m.declaration_type] = (m.start_date, m.milestone_date)
+        years = {c.id: c.year for c in await rows(conn, "cohorts")}
+        by_key = {(years[s.cohort_id], s.identifier): s.id for s in schedules}
+        assert len(schedules) == 6 * 12 and {identifier for _, identifier in by_key} == {i.value for i in ScheduleIdentifier}
+        for (year, identifier), schedule in by_key.items():
+            expected = 9 if "extended" in identifier else 6
+            assert len(milestones[schedule]) == expected, (year, identifier)
+        standard_2022 = milestones[by_key[(2022, "ecf-standard-september")]]
+        assert standard_2022["started"] == (date(2022, 6, 1), date(2022, 12, 31))
+        assert standard_2022["completed"] == (date(2024, 4, 1), date(2024, 7, 31))
+        assert milestones[by_key[(2024, "ecf-standard-april")]]["completed"] == (date(2027, 1, 1), date(2027, 3, 31))
+        assert milestones[by_key[(2021, "ecf-standard-september")]]["retained-1"] == (date(2021, 9, 1), date(2022, 1, 31))
+        assert set(milestones[by_key[(2023, "ecf-extended-january")]].values()) == {(date(2024, 1, 1), None)}
+        assert set(milestones[by_key[(2025, "ecf-standard-september")]].values()) == {(date(2025, 6, 1), None)}
+        assert set(milestones[by_key[(2025, "ecf-standard-april")]].values()) == {(date(2026, 4, 1), None)}
+
+    async def test_some_delivery_partners_work_in_some_cohorts_and_not_others(self, conn):
+        years = {c.id: c.year for c in await rows(conn, "cohorts")}
+        work = defaultdict(set)
+        for r in await rows(conn, "provider_relationships"):
+            work[(r.delivery_partner_id, r.lead_provider_id)].add(years[r.cohort_id])
+        stopped = work[(case_id(Case.DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS), lead_provider_id(AMBITION))]
+        assert stopped == {2021, 2022, 2023}
+        two = case_id(Case.DELIVERY_PARTNER_OF_TWO_PROVIDERS)
+        assert work[(two, lead_provider_id(AMBITION))] & work[(two, lead_provider_id(TEACH_FIRST))]
+        names = {row.id: row.name for row in await rows(conn, "delivery_partners")}
+        assert names[two] == DELIVERY_PARTNER_OF_TWO_PROVIDERS
+        assert names[case_id(Case.DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS)] == DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS
+
+    async def test_every_partnership_has_a_provider_relationship(self, conn):
+        relationships = {(r.lead_provider_id, r.delivery_partner_id, r.cohort_id) for r in await rows(conn, "provider_relationships")}
+        assert all((p.lead_provider_id, p.delivery_partner_id, p.cohort_id) in relationships for p in await rows(conn, "partnerships"))
+
+
+class TestStatements:
+    async def test_one_statement_a_month_per_provider_and_cohort_with_the_published_calendar(self, conn):
+        statements = await rows(conn, "statements")
+        per_pair = defaultdict(list)
+        for s in statements:
+            per_pair[(s.lead_provider_id, s.cohort_id)].append(s)
+            first_of_month = date(s.year, s.month, 1)
+            assert s.cut_off_date == first_of_month - timedelta(days=1)
+            assert s.payment_date == date(s.year, s.month, 25)
+            assert s.output_fee == (s.month in (1, 4, 8, 11))
+        assert len(per_pair) == len(LEAD_PROVIDER_NAMES) * 6
+        for months in per_pair.values():
+            indexes = sorted(s.year * 12 + s.month for s in months)
+            assert indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+
+    async def test_statuses_follow_today_and_open_statements_reach_18_months_ahead(self, conn):
+        today = clock.today()
+        statements = await rows(conn, "statements")
+        for s in statements:
+            if s.status == StatementStatus.PAID:
+                assert s.payment_date < today and s.paid_at is not None
+            elif s.status == StatementStatus.PAYABLE:
+                assert s.cut_off_date < today and s.paid_at is None
+            else:
+                assert s.status == StatementStatus.OPEN and s.cut_off_date >= today and s.paid_at is None
+        horizon = today + timedelta(days=18 * 31)
+        per_pair = defaultdict(list)
+        for s in statements:
+            per_pair[(s.lead_provider_id, s.cohort_id)].append(s)
+        for months in per_pair.values():
+            assert max(s.payment_date for s in months if s.status == StatementStatus.OPEN) >= horizon
+            assert any(s.status == StatementStatus.PAYABLE and s.output_fee for s in months)
+            assert any(s.status == StatementStatus.PAID and s.output_fee for s in months)
+
+
+class TestSchools:
+    async def test_urns_are_six_digits_and_schools_are_eligible_or_not_with_or_without_tutor(self, conn):
+        assert all(re.fullmatch(r"\d{6}", s.urn) for s in await rows(conn, "schools"))
+        school_cohorts = await rows(conn, "school_cohorts")
+        assert {sc.eligible_for_funding for sc in school_cohorts} == {True, False}
+        assert {sc.induction_tutor_name is None for sc in school_cohorts} == {True, False}
+        ineligible = await rows(conn, "school_cohorts", T["school_cohorts"].c.school_id == case_id(Case.INELIGIBLE_SCHOOL))
+        assert len(ineligible) == 6 and not any(sc.eligible_for_funding for sc in ineligible)
+        no_tutor = await rows(conn, "school_cohorts", T["school_cohorts"].c.school_id == case_id(Case.SCHOOL_WITHOUT_INDUCTION_TUTOR))
+        assert all(sc.eligible_for_funding and sc.induction_tutor_name is None for sc in no_tutor)
+
+    async def test_one_school_is_partnered_by_two_providers_in_the_same_cohort(self, conn):
+        partnerships = T["partnerships"]
+        doubles = (
+            await conn.execute(
+                select(partnerships.c.school_id, partnerships.c.cohort_id)
+                .group_by(partnerships.c.school_id, partnerships.c.cohort_id)
+                .having(func.count(func.distinct(partnerships.c.lead_provider_id)) > 1)
+            )
+        ).all()
+        assert (case_id(Case.SCHOOL_PARTNERED_BY_TWO_PROVIDERS), cohort_id(2024)) in {tuple(row) for row in doubles}
+
+    async def test_a_school_has_expressions_of_interest_and_no_partnership(self, conn):
+        school = case_id(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST)
+        periods = await rows(conn, "training_periods", T["training_periods"].c.school_id == school)
+        interested = {p.expression_of_interest_lead_provider_id for p in periods}
+        assert lead_provider_id(AMBITION) in interested and len(interested) == 2
+        assert all(p.partnership_id is None and p.training_programme == "provider_led" for p in periods)
+        assert await rows(conn, "partnerships", T["partnerships"].c.school_id == school) == []
+
+    async def test_provider_led_and_school_led_periods_are_consistent(self, conn):
+        periods = await rows(conn, "training_periods")
+        schedules = {s.id: s.cohort_id for s in await rows(conn, "schedules")}
+        programmes = defaultdict(int)
+        for p in periods:
+            provider_led = p.partnership_id is not None or p.expression_of_interest_lead_provider_id is not None
+            assert p.training_programme == ("provider_led" if provider_led else "school_led")
+            assert not (p.partnership_id and p.expression_of_interest_lead_provider_id)
+            if p.schedule_id is not None:
+                assert schedules[p.schedule_id] == p.cohort_id
+            else:
+                assert not provider_led
+            programmes[p.training_programme] += 1
+        assert programmes["provider_led"] and programmes["school_led"]
+        school_led = await rows(conn, "training_periods", T["training_periods"].c.school_id == case_id(Case.SCHOOL_LED_ONLY_SCHOOL))
+        assert school_led and all(p.training_programme == "school_led" for p in school_led)
+        assert any(p.schedule_id is None for p in school_led)
+
+
+class TestParticipants:
+    async def test_trns_are_seven_digits_and_two_distinct_participants_share_one(self, conn):
+        participants = await rows(conn, "participants")
+        assert all(p.teacher_reference_number is None or re.fullmatch(r"\d{7}", p.teacher_reference_number) for p in participants)
+        by_id = {p.id: p for p in participants}
+        first, second = by_id[case_id(Case.TRN_TWIN_FIRST)], by_id[case_id(Case.TRN_TWIN_SECOND)]
+        assert first.teacher_reference_number == second.teacher_reference_number and first.id != second.id
+
+    async def test_one_participant_is_an_ect_and_then_a_mentor(self, conn):
+        records = await rows(conn, "training_records", T["training_records"].c.participant_id == case_id(Case.ECT_THEN_MENTOR))
+        assert sorted(r.participant_type for r in records) == ["ect", "mentor"]
+        periods = await periods_by_record(conn)
+        ect = next(r for r in records if r.participant_type == "ect")
+        mentor = next(r for r in records if r.participant_type == "mentor")
+        assert periods[ect.id][-1].finished_on < periods[mentor.id][0].started_on
+
+    async def test_ects_have_mentors_and_some_mentors_are_unfunded(self, conn):
+        periods = await periods_by_record(conn)
+        records = {r.id: r for r in await rows(conn, "training_records")}
+        providers_of_mentor = defaultdict(set)
+        for record_id, record_periods in periods.items():
+            if records[record_id].participant_type == "mentor":
+                providers_of_mentor[records[record_id].participant_id] |= {p.lead_provider_id for p in record_periods if p.lead_provider_id}
+        unfunded = set()
+        for record_id, record_periods in periods.items():
+            for p in record_periods:
+                if p.mentor_id and p.lead_provider_id and p.lead_provider_id not in providers_of_mentor[p.mentor_id]:
+                    unfunded.add((p.lead_provider_id, p.mentor_id))
+        assert (lead_provider_id(AMBITION), case_id(Case.UNFUNDED_MENTOR)) in unfunded
+        assert (lead_provider_id(AMBITION), case_id(Case.FUNDED_MENTOR)) not in unfunded
+        mentored = [p for ps in periods.values() for p in ps if p.mentor_id]
+        assert len(mentored) > 100
+
+    async def test_participant_id_changes_point_from_a_merged_identity_to_a_participant(self, conn):
+        changes = await rows(conn, "participant_id_changes")
+        ids = {p.id for p in await rows(conn, "participants")}
+        assert changes and all(c.to_participant_id in ids and c.from_participant_id not in ids for c in changes)
+        mine = [c for c in changes if c.to_participant_id == case_id(Case.ECT_WITH_ID_CHANGE)]
+        assert [c.from_participant_id for c in mine] == [case_id(Case.MERGED_AWAY_PARTICIPANT)]
+
+    async def test_funding_facts_vary(self, conn):
+        records = await rows(conn, "training_records")
+        assert {r.eligible_for_funding for r in records} == {True, False, None}
+        assert any(r.pupil_premium_uplift for r in records) and any(r.sparsity_uplift for r in records)
+        assert any(r.mentor_funding_end_date for r in records) and any(r.induction_end_date for r in records)
+        assert any(r.cohort_changed_after_payments_frozen for r in records)
+
+
+def participant_status(period, today: date) -> str:
+    """domain.md section 5, first match."""
+    if period.withdrawn_at or period.deferred_at or period.finished_on:
+        return "leaving" if period.finished_on and period.finished_on > today else "left"
+    return "joining" if period.started_on > today else "active"
+
+
+class TestTrainingPeriods:
+    @pytest.mark.parametrize(
+        ("case", "status"),
+        [(Case.ACTIVE_ECT, "active"), (Case.JOINING_ECT, "joining"), (Case.LEAVING_ECT, "leaving"), (Case.LEFT_ECT, "left")],
+    )
+    async def test_a_participant_in_each_status_relative_to_today(self, conn, case, status):
+        periods = await periods_by_record(conn)
+        records = await rows(conn, "training_records", T["training_records"].c.participant_id == case_id(case))
+        assert participant_status(periods[records[0].id][-1], clock.today()) == status
+
+    async def test_a_withdrawn_period_for_each_reason(self, conn):
+        periods = await rows(conn, "training_periods", T["training_periods"].c.withdrawn_at.is_not(None))
+        assert {p.withdrawal_reason for p in periods} == {r.value for r in WithdrawalReason}
+        assert all(p.finished_on == p.withdrawn_at.date() for p in periods)
+        records = {r.id: r for r in await rows(conn, "training_records")}
+        for reason, case in WITHDRAWN.items():
+            mine = [p for p in periods if records[p.training_record_id].participant_id == case_id(case)]
+            assert [p.withdrawal_reason for p in mine] == [reason.value]
+        mentor_only = [p for p in periods if p.withdrawal_reason == WithdrawalReason.MENTOR_NO_LONGER_BEING_MENTOR]
+        assert all(records[p.training_record_id].participant_type == "mentor" for p in mentor_only)
+
+    async def test_a_deferred_period_for_each_reason(self, conn):
+        periods = await rows(conn, "training_periods", T["training_periods"].c.deferred_at.is_not(None))
+        assert {p.deferral_reason for p in periods} == {r.value for r in DeferralReason}
+        records = {r.id: r for r in await rows(conn, "training_records")}
+        for reason, case in DEFERRED.items():
+            assert [p.deferral_reason for p in periods if records[p.training_record_id].participant_id == case_id(case)] == [reason.value]
+
+
+def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, TransferStatus]]:
+    """domain.md section 5: a finished period followed by one at another school, or by none."""
+    found = []
+    for i, leaving in enumerate(record_periods):
+        if leaving.finished_on is None:
+            continue
+        joining = record_periods[i + 1] if i + 1 < len(record_periods) else None
+        if joining is not None and joining.school_id == leaving.school_id:
+            continue
+        if joining is None:
+            kind = TransferType.UNKNOWN
+        else:
+            kind = TransferType.NEW_PROVIDER if joining.lead_provider_id != leaving.lead_provider_id else TransferType.NEW_SCHOOL
+        future = leaving.finished_on > today or (joining is not None and joining.started_on > today)
+        found.append((kind, TransferStatus.INCOMPLETE if future else TransferStatus.COMPLETE))
+    return found
+
+
+class TestTransfers:
+    @pytest.mark.parametrize(
+        ("case", "expected"),
+        [
+            (Case.TRANSFER_NEW_SCHOOL, (TransferType.NEW_SCHOOL, TransferStatus.COMPLETE)),
+            (Case.TRANSFER_NEW_PROVIDER, (TransferType.NEW_PROVIDER, TransferStatus.COMPLETE)),
+            (Case.TRANSFER_UNKNOWN, (TransferType.UNKNOWN, TransferStatus.COMPLETE)),
+            (Case.TRANSFER_INCOMPLETE, (TransferType.NEW_SCHOOL, TransferStatus.INCOMPLETE)),
+        ],
+    )
+    async def test_each_kind_of_transfer(self, conn, case, expected):
+        periods = await periods_by_record(conn)
+        (record,) = await rows(conn, "training_records", T["training_records"].c.participant_id == case_id(case))
+        assert transfers_of(periods[record.id], clock.today()) == [expected]
+
+    async def test_the_bulk_has_transfers_of_every_kind(self, conn):
+        today = clock.today()
+        kinds = {t for record_periods in (await periods_by_record(conn)).values() for t, _ in transfers_of(record_periods, today)}
+        assert kinds == set(TransferType)
+
+
+class TestDeclarations:
+    async def test_every_state_is_there_and_each_case_is_in_its_state(self, conn):
+        declarations = {d.id: d for d in await rows(conn, "declarations")}
+        assert {d.state for d in declarations.values()} == {s.value for s in DeclarationState}
+        for state, case in DECLARATION_IN_STATE.items():
+            assert declarations[case_id(case)].state == state.value, case
+
+    async def test_statements_of_declarations_match_their_state(self, conn):
+        statements = {s.id: s for s in await rows(conn, "statements")}
+        required = {
+            DeclarationState.ELIGIBLE: StatementStatus.OPEN,
+            DeclarationState.PAYABLE: StatementStatus.PAYABLE,
+            DeclarationState.PAID: StatementStatus.PAID,
+            DeclarationState.AWAITING_CLAWBACK: StatementStatus.PAID,
+            DeclarationState.CLAWED_BACK: StatementStatus.PAID,
+        }
+        for d in await rows(conn, "declarations"):
+            state = DeclarationState(d.state)
+            if state in required:
+                statement = statements[d.statement_id]
+                assert statement.status == required[state] and statement.output_fee, d
+                assert (statement.lead_provider_id, statement.cohort_id) == (d.lead_provider_id, d.cohort_id)
+            else:
+                assert d.statement_id is None, d
+            if state in (DeclarationState.AWAITING_CLAWBACK, DeclarationState.CLAWED_BACK):
+                clawback = statements[d.clawback_statement_id]
+                assert clawback.output_fee and clawback.cut_off_date > statements[d.statement_id].cut_off_date
+                # Awaiting: the clawback statement has not been paid yet (open, or payable since its cut-off passed).
+                assert (clawback.status == StatementStatus.PAID) == (state is DeclarationState.CLAWED_BACK)
+                assert d.voided_at is not None
+            else:
+                assert d.clawback_statement_id is None
+            assert (d.voided_at is not None) == (state in (DeclarationState.VOIDED, DeclarationState.AWAITING_CLAWBACK, DeclarationState.CLAWED_BACK))
+            assert (d.ineligible_for_funding_reason == "duplicate_declaration") == (state is DeclarationState.INELIGIBLE)
+
+    async def test_the_awaiting_clawback_case_waits_on_an_open_statement(self, conn):
+        (declaration,) = await rows(conn, "declarations", T["declarations"].c.id == case_id(Case.DECLARATION_AWAITING_CLAWBACK))
+        (clawback,) = await rows(conn, "statements", T["statements"].c.id == declaration.clawback_statement_id)
+        assert clawback.status == StatementStatus.OPEN
+
+    async def test_at_most_one_billable_declaration_per_record_and_type(self, conn):
+        slots = defaultdict(int)
+        for d in await rows(conn, "declarations", T["declarations"].c.state.in_([s.value for s in BILLABLE_STATES])):
+            slots[(d.training_record_id, d.declaration_type)] += 1
+        assert slots and max(slots.values()) == 1
+
+    async def test_the_ineligible_duplicate_shares_a_trn_with_a_billable_declaration(self, conn):
+        participants = {p.id: p for p in await rows(conn, "participants")}
+        declarations = await rows(conn, "declarations")
+        billable = {
+            (participants[d.participant_id].teacher_reference_number, d.declaration_type, d.course_identifier, d.participant_id)
+            for d in declarations
+            if d.state in {s.value for s in BILLABLE_STATES}
+        }
+        for d in declarations:
+            if d.state == DeclarationState.INELIGIBLE:
+                trn = participants[d.participant_id].teacher_reference_number
+                assert any(t == trn and ty == d.declaration_type and c == d.course_identifier and p != d.participant_id for t, ty, c, p in billable)
+
+    async def test_declarations_are_dated_in_their_milestone_window_and_capture_the_period(self, conn):
+        periods = await periods_by_record(conn)
+        windows = {(m.schedule_id, m.declaration_type): (m.start_date, m.milestone_date) for m in await rows(conn, "milestones")}
+        names = {lp.id: lp.name for lp in await rows(conn, "lead_providers")}
+        records = {r.id: r for r in await rows(conn, "training_records")}
+        now = clock.now()
+        declarations = await rows(conn, "declarations")
+        for d in declarations:
+            day = d.declaration_date.date()
+            period = next(p for p in periods[d.training_record_id] if p.started_on <= day and (p.finished_on is None or day <= p.finished_on))
+            start, end = windows[(period.schedule_id, d.declaration_type)]
+            assert start <= day and (end is None or day <= end), d
+            assert (d.lead_provider_id, d.delivery_partner_id, d.mentor_id, d.cohort_id) == (
+                period.lead_provider_id,
+                period.delivery_partner_id,
+                period.mentor_id,
+                period.cohort_id,
+            )
+            assert d.lead_provider_name == names[d.lead_provider_id]
+            assert d.course_identifier == ("ecf-induction" if records[d.training_record_id].participant_type == ParticipantType.ECT else "ecf-mentor")
+            assert d.participant_id == records[d.training_record_id].participant_id
+            assert d.declaration_date <= d.created_at <= d.updated_at <= now
+            assert d.submission_digest == submission_digest(
+                lead_provider_id=d.lead_provider_id,
+                participant_id=d.participant_id,
+                declaration_type=d.declaration_type,
+                course_identifier=d.course_identifier,
+                declaration_date=d.declaration_date,
+                evidence_held=d.evidence_held,
+            )
+
+    async def test_mentors_in_mentor_funding_cohorts_only_have_started_and_completed(self, conn):
+        cohorts = {c.id: c for c in await rows(conn, "cohorts")}
+        for d in await rows(conn, "declarations", T["declarations"].c.course_identifier == "ecf-mentor"):
+            if cohorts[d.cohort_id].mentor_funding:
+                assert d.declaration_type in ("started", "completed")
+
+    async def test_no_billable_declaration_in_a_frozen_cohort_after_it_froze(self, conn):
+        cohorts = {c.id: c for c in await rows(conn, "cohorts")}
+        for d in await rows(conn, "declarations"):
+            frozen_at = cohorts[d.cohort_id].payments_frozen_at
+            if frozen_at is not None:
+                assert d.declaration_date < frozen_at
+
+
+class TestCases:
+    async def test_every_case_is_found_in_its_table(self, conn):
+        for case in Case:
+            assert await find_case(conn, case) == case_id(case)
+        assert {table for table, _ in CASE_TABLES.values()} == {"schools", "delivery_partners", "participants", "participant_id_changes", "declarations"}
+
+    async def test_find_case_raises_not_found_on_an_empty_database(self, empty_db):
+        async with empty_db.engine.connect() as connection:
+            with pytest.raises(NotFound):
+                await find_case(connection, Case.ACTIVE_ECT)
+
+    async def test_case_ids_do_not_depend_on_anything_but_the_name(self):
+        assert case_id(Case.ACTIVE_ECT) == case_id(Case("active ect")) != case_id(Case.LEFT_ECT)
+
+    async def test_timestamps_are_never_in_the_future(self, conn):
+        now = clock.now()
+        for name, table in T.items():
+            latest = await conn.scalar(select(func.max(table.c.updated_at)))
+            assert latest is None or latest <= now, name
+
+
+class TestTokens:
+    async def test_one_token_per_lead_provider_and_one_for_the_analyst_none_stored_in_clear(self, sandbox_db):
+        issued = await sandbox_tokens(sandbox_db.engine)
+        assert sorted(label for label, _ in issued) == sorted([f"lead provider {name}" for name in LEAD_PROVIDER_NAMES] + ["analyst"])
+        async with sandbox_db.engine.connect() as connection:
+            stored = (await connection.execute(select(T["api_tokens"]))).all()
+        assert len(stored) == len(issued)
+        assert {row.token_digest for row in stored} == {digest(token) for _, token in issued}
+        for _, token in issued:
+            assert all(token not in str(value) for row in stored for value in row)
+
+
+class TestSubmissionDigest:
+    def test_the_same_instant_in_another_zone_gives_the_same_digest(self):
+        args = {"lead_provider_id": uuid.uuid4(), "participant_id": uuid.uuid4(), "declaration_type": "started", "course_identifier": "ecf-induction"}
+        utc = submission_digest(**args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held=None)
+        plus_one = timezone(timedelta(hours=1))
+        assert utc == submission_digest(**args, declaration_date=datetime(2025, 1, 1, 10, tzinfo=plus_one), evidence_held=None)
+        assert utc == submission_digest(**{**args, "lead_provider_id": str(args["lead_provider_id"]).upper()}, declaration_date=datetime(2025, 1, 1, 9), evidence_held=None)
+        assert utc != submission_digest(**args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held="other")
+        assert re.fullmatch(r"[0-9a-f]{64}", utc)
