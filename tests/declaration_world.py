@@ -12,7 +12,8 @@ Three lead providers in the 2023 cohort. Alpha is the provider under test:
   Alpha's own clawed-back ``retained-2`` (paid in January, clawed back in April)
   stays visible to Alpha: its own declarations are visible in every state.
 - ``beta_only``: an ECT Alpha never trained; Beta's paid ``started`` (uplift paid) is invisible to Alpha.
-- ``mentor``: Beta's mentor, whose paid ``started`` never pays an uplift.
+- ``mentor``: Beta's mentor (of ``moved_in`` when Beta made its ``started``), whose paid
+  ``started`` never pays an uplift.
 
 Alpha has three statements for 2023: January 2024 (output fee, paid), February
 2024 (no output fee) and April 2024 (output fee, open). Beta has one.
@@ -146,10 +147,14 @@ async def build_world(engine: AsyncEngine) -> World:
             **extra,
         )
 
+    mentor = trainee("mentor", role="mentor", pupil_premium_uplift=True, sparsity_uplift=True)
     moved_in = trainee("moved_in", pupil_premium_uplift=True)
     period(moved_in, "Beta", date(2023, 9, 1), date(2024, 1, 31))
     period(moved_in, "Alpha", date(2024, 2, 1))
-    declaration("moved_in_started", moved_in, "moved_in", "Beta", "started", "2023-10-02", "paid", statement_id=w.statements["beta_january"])
+    declaration(
+        "moved_in_started", moved_in, "moved_in", "Beta", "started", "2023-10-02", "paid",
+        statement_id=w.statements["beta_january"], mentor_id=w.participants["mentor"],
+    )  # fmt: skip
     declaration("moved_in_retained_1", moved_in, "moved_in", "Beta", "retained-1", "2024-01-10", "submitted")
     declaration("moved_in_retained_2", moved_in, "moved_in", "Beta", "retained-2", "2024-01-20", "voided")
     declaration(
@@ -171,7 +176,6 @@ async def build_world(engine: AsyncEngine) -> World:
     period(beta_only, "Beta", date(2023, 9, 1))
     declaration("beta_only_started", beta_only, "beta_only", "Beta", "started", "2023-10-03", "paid", statement_id=w.statements["beta_january"])
 
-    mentor = trainee("mentor", role="mentor", pupil_premium_uplift=True, sparsity_uplift=True)
     period(mentor, "Beta", date(2023, 9, 1))
     declaration("mentor_started", mentor, "mentor", "Beta", "started", "2023-10-04", "paid", statement_id=w.statements["beta_january"])
 

@@ -10,7 +10,7 @@ from gateway.db.engine import read_connection
 from gateway.db.tables import LeadProvider
 from gateway.vocabulary import Role
 from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
-from tests.support import bearer, issue_token
+from tests.support import StatementCounter, bearer, issue_token
 
 FIELDS = "id month year type cohort cutOffDate paymentDate paid status outputFee createdAt updatedAt"
 
@@ -24,6 +24,14 @@ query Statements(
         edges {{ node {{ {FIELDS} }} }}
     }}
 }}
+"""
+
+STATEMENTS_WITH_RELATIONS = """
+query StatementsWithRelations($first: Int!, $after: String) {
+    statements(first: $first, after: $after) {
+        edges { cursor node { id declarations { id deliveryPartner { id } } leadProvider { name } cohortDetails { year } } }
+    }
+}
 """
 
 STATEMENT = """
@@ -160,3 +168,21 @@ class TestSameRecordsAsRest:
             got = [{k: v for k, v in edge["node"].items() if k not in ("status", "outputFee")} for edge in graph["data"]["statements"]["edges"]]
             assert got == expected, name
             assert all(edge["node"]["outputFee"] for edge in graph["data"]["statements"]["edges"])
+
+
+class TestStatementCount:
+    async def test_a_page_of_statements_with_their_declarations_costs_the_same_statements_small_or_large(self, readonly_db, client):
+        headers = bearer(await issue_token(readonly_db.engine, role=Role.ANALYST))
+        everything = await run(client, headers, STATEMENTS_WITH_RELATIONS, first=3000)
+        edges = everything["data"]["statements"]["edges"]
+        # Both pages start at the first statement holding declarations, so both reach every level of the query.
+        first_with_declarations = next(i for i, edge in enumerate(edges) if edge["node"]["declarations"])
+        after = edges[first_with_declarations - 1]["cursor"] if first_with_declarations else None
+        counts = []
+        for first in (2, 200):
+            with StatementCounter(readonly_db.engine) as counter:
+                result = await run(client, headers, STATEMENTS_WITH_RELATIONS, first=first, after=after)
+            assert "errors" not in result
+            assert len(result["data"]["statements"]["edges"]) == first
+            counts.append(counter.count)
+        assert counts[0] == counts[1]
