@@ -43,7 +43,8 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH):
+        # The OpenAPI document is public information (DfE publishes its Swagger docs): no token needed.
+        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH) or path == "/api/v3/openapi.json":
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope)

@@ -12,6 +12,7 @@ from functools import partial
 from starlette.routing import BaseRoute, Route
 
 from gateway.rest.endpoints import delivery_partners
+from gateway.rest.endpoints import openapi
 from gateway.rest.endpoints import partnerships
 from gateway.rest.endpoints import schools
 from gateway.rest.serializers.partnerships import ecf_partnership, partnership
@@ -23,6 +24,7 @@ V3 = "/api/v3"
 
 def rest_routes() -> list[BaseRoute]:
     return [
+        Route(f"{V3}/openapi.json", openapi.document_endpoint(), methods=["GET"]),
         Route(f"{V3}/delivery-partners", delivery_partners.index, methods=["GET"]),
         Route(f"{V3}/delivery-partners/{{id}}", delivery_partners.show, methods=["GET"]),
         *_school_routes(),
