@@ -24,8 +24,9 @@ _CODES: tuple[tuple[type[Exception], str], ...] = (
 
 
 def _code_for(original: BaseException | None) -> str:
-    if original is None:
-        # The document or its variables were invalid: GraphQL's own parse, validation and coercion errors.
+    if original is None or isinstance(original, GraphQLError):
+        # The document or its variables were invalid: GraphQL's own parse, validation and coercion errors
+        # (a variable outside an input enum arrives wrapped around the GraphQLError that refused it).
         return "BAD_USER_INPUT"
     for kind, code in _CODES:
         if isinstance(original, kind):

@@ -7,6 +7,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from gateway.graphql.errors import ErrorCodes
+from gateway.graphql.mutations.partnerships import PartnershipMutation
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
 from gateway.graphql.types.delivery_partners import DeliveryPartnerQuery
@@ -29,6 +30,13 @@ Query = merge_types(
     ),
 )
 
+Mutation = merge_types(
+    "Mutation",
+    (
+        PartnershipMutation,
+    ),
+)
+
 class GatewaySchema(Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
         # Expected errors (NOT_FOUND, BAD_USER_INPUT...) are answers, not incidents; ErrorCodes logs the unexpected ones.
@@ -37,6 +45,7 @@ class GatewaySchema(Schema):
 
 schema = GatewaySchema(
     query=Query,
+    mutation=Mutation,
     scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         # Measured: small queries spend most of their time parsing and validating; both are cached per document.

@@ -36,3 +36,14 @@ async def attributes(request: Request) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise bad_body()
     return found
+
+
+def text(attributes: dict[str, Any], name: str) -> str | None:
+    """An attribute as the text the domain checks: numbers as written (``2021`` -> ``"2021"``); a list or
+    an object as its JSON, so it fails the action's checks as an unknown value rather than crashing them."""
+    value = attributes.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return orjson.dumps(value).decode()

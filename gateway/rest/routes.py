@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from gateway.rest.endpoints import delivery_partners
 from gateway.rest.endpoints import openapi
 from gateway.rest.endpoints import partnerships
+from gateway.rest.endpoints import partnership_actions
 from gateway.rest.endpoints import schools
 from gateway.rest.serializers.partnerships import ecf_partnership, partnership
 from gateway.rest.endpoints import declarations
@@ -29,6 +30,7 @@ def rest_routes() -> list[BaseRoute]:
         Route(f"{V3}/delivery-partners/{{id}}", delivery_partners.show, methods=["GET"]),
         *_school_routes(),
         *_partnership_routes(),
+        *_partnership_action_routes(),
         Route(f"{V3}/participant-declarations", declarations.index, methods=["GET"]),
         Route(f"{V3}/participant-declarations/{{id}}", declarations.show, methods=["GET"]),
         Route(f"{V3}/statements", statements.index, methods=["GET"]),
@@ -51,5 +53,16 @@ def _partnership_routes() -> list[BaseRoute]:
         for route in (
             Route(base, partial(partnerships.index, serializer=shape), methods=["GET"]),
             Route(f"{base}/{{id}}", partial(partnerships.show, serializer=shape), methods=["GET"]),
+        )
+    ]
+
+
+def _partnership_action_routes() -> list[BaseRoute]:
+    return [
+        route
+        for base, shape in ((f"{V3}/partnerships/ecf", ecf_partnership), (f"{V3}/partnerships", partnership))
+        for route in (
+            Route(base, partial(partnership_actions.create, serializer=shape), methods=["POST"]),
+            Route(f"{base}/{{id}}", partial(partnership_actions.update, serializer=shape), methods=["PUT"]),
         )
     ]
