@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from gateway.db.engine import read_connection
 from gateway.db.tables import Partnership, TrainingPeriod, TrainingRecord
+from gateway.rest.openapi import served_document
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST, cohort_id, delivery_partner_id, lead_provider_id
 from gateway.vocabulary import Role
 from tests.conftest import IS_POSTGRES
 from tests.database_state import database_state
+from tests.rest.openapi_validation import ResponseValidator
 from tests.support import bearer, issue_token
 from tests.write_action_cases import (
     AMBITION_PARTNER,
@@ -39,6 +41,8 @@ TEACH_FIRST_PARTNER = delivery_partner_id("Coastal Schools Teaching Hub")
 _partnerships = Partnership.__table__
 _periods = TrainingPeriod.__table__
 _records = TrainingRecord.__table__
+
+VALIDATOR = ResponseValidator(served_document())
 
 postgres_only = pytest.mark.skipif(not IS_POSTGRES, reason="concurrent writers only race on PostgreSQL (SQLite serialises them)")
 
@@ -248,3 +252,24 @@ class TestUpdate:
         response = await client.put(f"{ECF}/{partnership.id}", json=body, headers=await _headers(readonly_db, None))
         assert response.status_code == 403
         assert (await _home_partnership_2025(readonly_db)).delivery_partner_id == AMBITION_PARTNER
+
+
+class TestPublishedShapes:
+    @pytest.mark.parametrize("path", PATHS)
+    async def test_every_answer_validates_against_the_served_openapi_document(self, sandbox_db, client, path):
+        headers = await _headers(sandbox_db)
+        one = f"{path}/{{id}}"
+
+        created = await client.post(path, json=_new(), headers=headers)
+        refused = await client.post(path, json=_new(), headers=headers)
+        bad = await client.post(path, content=b"{}", headers=headers)
+        partnership_id = created.json()["data"]["id"]
+        updated = await client.put(f"{path}/{partnership_id}", json=_update_body({"delivery_partner_id": str(AMBITION_RECENT_PARTNER)}), headers=headers)
+        missing = await client.put(f"{path}/{UNKNOWN_ID}", json=_update_body({"delivery_partner_id": str(AMBITION_PARTNER)}), headers=headers)
+
+        assert [r.status_code for r in (created, refused, bad, updated, missing)] == [200, 422, 400, 200, 404]
+        assert VALIDATOR.errors(path, created.json(), method="post") == []
+        assert VALIDATOR.errors(path, refused.json(), method="post", status="422") == []
+        assert VALIDATOR.errors(path, bad.json(), method="post", status="400") == []
+        assert VALIDATOR.errors(one, updated.json(), method="put") == []
+        assert VALIDATOR.errors(one, missing.json(), method="put", status="404") == []
