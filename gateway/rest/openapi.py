@@ -22,8 +22,11 @@ How this gateway differs from the reference (docs/domain.md sections 3-7):
    ``anyOf``, which OpenAPI 3.0.3 reads as "null not allowed"; the published
    API sends null there (``withdrawal``, ``deferral``, ``leaving``, ``joining``,
    ``evidence_held``, ``challenged_reason``, ...), so null is spelled out.
-   A partnership's ``induction_tutor_email`` is nullable like its name; a
-   transfer side's ``provider`` is null when that side trained school-led.
+   Null is also documented where the data model allows an absent value the
+   reference calls a plain string: a partnership's ``induction_tutor_email``
+   (like its name), a participant's or unfunded mentor's
+   ``teacher_reference_number`` (not known yet) and ``email`` (none recorded),
+   and a transfer side's ``provider`` (that side trained school-led).
 5. Errors. Every error body is ``{"errors": [{"title", "detail"}]}`` (domain.md
    section 3), where the reference documents ``{"title", "detail"}`` for 404,
    ``{"bad_request"}`` for 400 and ``{"error": [...]}`` with other titles for
@@ -92,6 +95,16 @@ ADDED_ATTRIBUTES: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
+# Attributes the reference calls plain strings that the data model may leave empty; the gateway sends null.
+NULL_WHERE_ABSENT = {
+    "ECFPartnershipAttributes": ["induction_tutor_email"],  # the school has not named a tutor, like the name beside it
+    "ECFParticipantAttributes": ["teacher_reference_number"],  # not known yet
+    "ECFEnrolment": ["email"],  # none recorded for the training period
+    "UnfundedMentorAttributes": ["email", "teacher_reference_number"],
+    "ECFParticipantLeaving": ["provider"],  # that side trained school-led: no lead provider
+    "ECFParticipantJoining": ["provider"],
+}
+
 # The published ``type`` of each resource (docs/domain.md section 3).
 RESOURCE_TYPES = {
     "DeliveryPartner": "delivery-partner",
@@ -135,6 +148,7 @@ def served_document() -> dict[str, Any]:
     _describe_this_gateway(document)
     _spell_out_nulls(schemas)
     _add_attributes(schemas)
+    _allow_null_where_absent(schemas)
     _name_resource_types(schemas)
     _type_statement_dates(schemas)
     _document_pagination(schemas)
@@ -189,13 +203,12 @@ def _add_attributes(schemas: dict[str, Any]) -> None:
     for name, added in ADDED_ATTRIBUTES.items():
         schemas[name]["properties"].update(copy.deepcopy(added))
         schemas[name]["required"] = [*schemas[name]["required"], *added]
-    # Null when the school has not named one, like the name beside it.
-    schemas["ECFPartnershipAttributes"]["properties"]["induction_tutor_email"]["nullable"] = True
-    # A side trained school-led (no partnership, no expression of interest) has no lead provider.
-    for side in ("ECFParticipantLeaving", "ECFParticipantJoining"):
-        provider = schemas[side]["properties"]["provider"]
-        provider["nullable"] = True
-        provider["description"] = provider.get("description", "The lead provider") + ". Null when that side trained school-led."
+
+
+def _allow_null_where_absent(schemas: dict[str, Any]) -> None:
+    for schema, names in NULL_WHERE_ABSENT.items():
+        for name in names:
+            schemas[schema]["properties"][name]["nullable"] = True
 
 
 def _name_resource_types(schemas: dict[str, Any]) -> None:

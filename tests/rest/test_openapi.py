@@ -161,6 +161,12 @@ class TestNulls:
         ("ParticipantDeclarationAttributes", "ineligible_for_funding_reason"),
         ("ECFPartnershipAttributes", "challenged_reason"),
         ("ECFPartnershipAttributes", "induction_tutor_email"),
+        ("ECFParticipantAttributes", "teacher_reference_number"),
+        ("ECFEnrolment", "email"),
+        ("UnfundedMentorAttributes", "email"),
+        ("UnfundedMentorAttributes", "teacher_reference_number"),
+        ("ECFParticipantLeaving", "provider"),
+        ("ECFParticipantJoining", "provider"),
     ]
 
     @staticmethod
