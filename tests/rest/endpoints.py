@@ -102,8 +102,6 @@ SHOWS: list[ShowEndpoint] = [
 NOT_YET_IMPLEMENTED: frozenset[tuple[str, str]] = frozenset(
     (method, path)
     for method, family in [
-        ("POST", f"{V3}/partnerships/ecf"),
-        ("PUT", f"{V3}/partnerships/ecf/{{id}}"),
         ("GET", f"{V3}/participants/ecf"),
         ("GET", f"{V3}/participants/ecf/{{id}}"),
         ("PUT", f"{V3}/participants/ecf/{{id}}/withdraw"),
