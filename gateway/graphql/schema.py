@@ -7,6 +7,8 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from gateway.graphql.errors import ErrorCodes
+from gateway.graphql.mutations.declarations import DeclarationMutation
+from gateway.graphql.mutations.finance import FinanceMutation
 from gateway.graphql.mutations.partnerships import PartnershipMutation
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
@@ -34,6 +36,8 @@ Mutation = merge_types(
     "Mutation",
     (
         PartnershipMutation,
+        DeclarationMutation,
+        FinanceMutation,
     ),
 )
 

@@ -18,6 +18,7 @@ from gateway.rest.endpoints import partnership_actions
 from gateway.rest.endpoints import schools
 from gateway.rest.serializers.partnerships import ecf_partnership, partnership
 from gateway.rest.endpoints import declarations
+from gateway.rest.endpoints import declaration_actions
 from gateway.rest.endpoints import statements
 
 V3 = "/api/v3"
@@ -33,6 +34,8 @@ def rest_routes() -> list[BaseRoute]:
         *_partnership_action_routes(),
         Route(f"{V3}/participant-declarations", declarations.index, methods=["GET"]),
         Route(f"{V3}/participant-declarations/{{id}}", declarations.show, methods=["GET"]),
+        Route(f"{V3}/participant-declarations", declaration_actions.create, methods=["POST"]),
+        Route(f"{V3}/participant-declarations/{{id}}/void", declaration_actions.void, methods=["PUT"]),
         Route(f"{V3}/statements", statements.index, methods=["GET"]),
         Route(f"{V3}/statements/{{id}}", statements.show, methods=["GET"]),
     ]

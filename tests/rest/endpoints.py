@@ -114,11 +114,6 @@ NOT_YET_IMPLEMENTED: frozenset[tuple[str, str]] = frozenset(
         ("GET", f"{V3}/unfunded-mentors/ecf/{{id}}"),
     ]
     for path in _both_families(family)
-) | frozenset(
-    [
-        ("POST", f"{V3}/participant-declarations"),
-        ("PUT", f"{V3}/participant-declarations/{{id}}/void"),
-    ]
 )
 
 
