@@ -9,10 +9,14 @@ from strawberry.tools import merge_types
 from gateway.graphql.errors import ErrorCodes
 from gateway.graphql.mutations.declarations import DeclarationMutation
 from gateway.graphql.mutations.finance import FinanceMutation
+from gateway.graphql.mutations.participants import ParticipantMutation
 from gateway.graphql.mutations.partnerships import PartnershipMutation
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
 from gateway.graphql.types.delivery_partners import DeliveryPartnerQuery
+from gateway.graphql.types.participants import ParticipantQuery
+from gateway.graphql.types.transfers import ParticipantTransfersQuery
+from gateway.graphql.types.unfunded_mentors import UnfundedMentorQuery
 from gateway.graphql.types.partnerships import PartnershipQuery
 from gateway.graphql.types.schools import SchoolQuery
 from gateway.graphql.types.declarations import DeclarationQuery
@@ -24,6 +28,9 @@ Query = merge_types(
     (
         CohortQuery,
         DeliveryPartnerQuery,
+        ParticipantQuery,
+        ParticipantTransfersQuery,
+        UnfundedMentorQuery,
         SchoolQuery,
         PartnershipQuery,
         DeclarationQuery,
@@ -36,6 +43,7 @@ Mutation = merge_types(
     "Mutation",
     (
         PartnershipMutation,
+        ParticipantMutation,
         DeclarationMutation,
         FinanceMutation,
     ),

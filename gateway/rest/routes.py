@@ -12,11 +12,13 @@ from functools import partial
 from starlette.routing import BaseRoute, Route
 
 from gateway.rest.endpoints import delivery_partners
-from gateway.rest.endpoints import openapi
+from gateway.rest.endpoints import participants, transfers, unfunded_mentors
+from gateway.rest.endpoints import participant_actions
 from gateway.rest.endpoints import partnerships
 from gateway.rest.endpoints import partnership_actions
 from gateway.rest.endpoints import schools
 from gateway.rest.serializers.partnerships import ecf_partnership, partnership
+from gateway.rest.endpoints import openapi
 from gateway.rest.endpoints import declarations
 from gateway.rest.endpoints import declaration_actions
 from gateway.rest.endpoints import statements
@@ -32,6 +34,9 @@ def rest_routes() -> list[BaseRoute]:
         *_school_routes(),
         *_partnership_routes(),
         *_partnership_action_routes(),
+        *_participant_routes(),
+        *_participant_action_routes(),
+        *_unfunded_mentor_routes(),
         Route(f"{V3}/participant-declarations", declarations.index, methods=["GET"]),
         Route(f"{V3}/participant-declarations/{{id}}", declarations.show, methods=["GET"]),
         Route(f"{V3}/participant-declarations", declaration_actions.create, methods=["POST"]),
@@ -68,4 +73,44 @@ def _partnership_action_routes() -> list[BaseRoute]:
             Route(base, partial(partnership_actions.create, serializer=shape), methods=["POST"]),
             Route(f"{base}/{{id}}", partial(partnership_actions.update, serializer=shape), methods=["PUT"]),
         )
+    ]
+
+
+def _participant_routes() -> list[BaseRoute]:
+    # The /ecf paths come first and each literal segment ("transfers") before the {id} it would otherwise fill:
+    # /participants/ecf/transfers is not participant "transfers", and /participants/ecf is not participant "ecf".
+    return [
+        route
+        for base in (f"{V3}/participants/ecf", f"{V3}/participants")
+        for route in (
+            Route(f"{base}/transfers", transfers.index, methods=["GET"]),
+            Route(base, participants.index, methods=["GET"]),
+            Route(f"{base}/{{id}}/transfers", transfers.show, methods=["GET"]),
+            Route(f"{base}/{{id}}", participants.show, methods=["GET"]),
+        )
+    ]
+
+
+def _unfunded_mentor_routes() -> list[BaseRoute]:
+    return [
+        route
+        for base in (f"{V3}/unfunded-mentors/ecf", f"{V3}/unfunded-mentors")
+        for route in (
+            Route(base, unfunded_mentors.index, methods=["GET"]),
+            Route(f"{base}/{{id}}", unfunded_mentors.show, methods=["GET"]),
+        )
+    ]
+
+
+def _participant_action_routes() -> list[BaseRoute]:
+    actions = {
+        "withdraw": participant_actions.withdraw,
+        "defer": participant_actions.defer,
+        "resume": participant_actions.resume,
+        "change-schedule": participant_actions.change_schedule,
+    }
+    return [
+        Route(f"{base}/{{id}}/{action}", handler, methods=["PUT"])
+        for base in (f"{V3}/participants/ecf", f"{V3}/participants")
+        for action, handler in actions.items()
     ]

@@ -1,16 +1,16 @@
 """The generated bulk of the sandbox: ``scale`` units of schools with their teachers and declarations.
 
 A unit is `SCHOOLS_PER_UNIT` schools with about a thousand participants and
-five thousand declarations between them, written as one batch. Everything is
-drawn from one random stream in a fixed order, and no draw depends on today,
-so the same scale always gives the same ids and counts. Declarations are dated
+four to five thousand declarations between them, written as one batch. Each
+unit draws everything from its own random stream in a fixed order, and no
+draw depends on today, so a unit's ids and counts are the same whatever the
+scale and the day. Declarations are dated
 on or before `DECLARED_UNTIL`, a fixed date in the past; only statuses and a
 few "joining"/"leaving" dates follow the day of the seed.
 """
 
 from __future__ import annotations
 
-import itertools
 import random
 import uuid
 from collections.abc import Iterator
@@ -22,7 +22,7 @@ from gateway.sandbox.builder import Builder, PartnershipRef, PeriodRef, RecordRe
 from gateway.sandbox.declarations import Fate
 from gateway.sandbox.ids import at
 from gateway.sandbox.reference import COHORT_YEARS, COHORTS, LEAD_PROVIDER_NAMES, REGISTRATION_OPEN_FROM, Reference
-from gateway.sandbox.schedules import STANDARD_TYPES, schedule_month_start
+from gateway.sandbox.schedules import schedule_month_start
 from gateway.vocabulary import (
     DeclarationType,
     DeferralReason,
@@ -35,6 +35,8 @@ from gateway.vocabulary import (
 SCHOOLS_PER_UNIT = 40
 FIRST_URN = 200_000  # the cases use 100001-100010
 FIRST_TRN = 2_000_000  # the cases use 1000001 upwards
+TRNS_PER_UNIT = 2_500  # a unit has at most about 1,800 participants
+MAX_UNITS = min((1_000_000 - FIRST_URN) // SCHOOLS_PER_UNIT, (10_000_000 - FIRST_TRN) // TRNS_PER_UNIT)
 DECLARED_UNTIL = date(2026, 9, 30)
 
 _FIRST_NAMES = (
@@ -93,13 +95,15 @@ class _School:
     mentors: list[uuid.UUID] = field(default_factory=list)
 
 
-def bulk_batches(reference: Reference, scale: int, *, now: datetime) -> Iterator[Batch]:
-    rng = random.Random("sandbox bulk")
-    trns = itertools.count(FIRST_TRN)
-    for unit in range(scale):
-        batch = Batch()
-        _Unit(Builder(reference, batch, rng, now=now), unit, trns, now.date()).build()
-        yield batch
+def unit_batch(reference: Reference, unit: int, *, now: datetime) -> Batch:
+    """The rows of one unit. Each unit has its own random stream and TRN range, so units can be built in any order."""
+    if not 0 <= unit < MAX_UNITS:
+        raise ValueError(f"the bulk has at most {MAX_UNITS} units (URNs and TRNs would run out)")
+    batch = Batch()
+    rng = random.Random(f"sandbox bulk unit {unit}")
+    trns = iter(range(FIRST_TRN + unit * TRNS_PER_UNIT, FIRST_TRN + (unit + 1) * TRNS_PER_UNIT))
+    _Unit(Builder(reference, batch, rng, now=now), unit, trns, now.date()).build()
+    return batch
 
 
 def _declarable_on(periods: list[PeriodRef], day: date) -> PeriodRef | None:

@@ -175,8 +175,8 @@ def case_id(case: Case) -> uuid.UUID:
 
 
 async def find_case(conn: AsyncConnection, case: Case | str) -> uuid.UUID:
-    """The id of a case, after checking the database holds it (raises `NotFound` otherwise)."""
-    case = Case(case)
+    """The id of a case (a `Case`, its value or its name), after checking the database holds it (raises `NotFound` otherwise)."""
+    case = case if isinstance(case, Case) else (Case[case] if case in Case.__members__ else Case(case))
     table_name, column_name = CASE_TABLES[case]
     column = metadata.tables[table_name].c[column_name]
     found = (await conn.execute(select(column).where(column == case_id(case)).limit(1))).scalar_one_or_none()

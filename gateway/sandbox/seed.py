@@ -11,7 +11,8 @@ What the data set holds:
 - the special cases (`gateway.sandbox.cases`): each exactly once, found by
   name with `case_id(Case.X)` or `await find_case(conn, Case.X)`;
 - the bulk (`gateway.sandbox.bulk`): ``scale`` units of about a thousand
-  participants and five thousand declarations each.
+  participants and four to five thousand declarations each, built in a
+  worker process while the previous unit is written (`gateway.sandbox.parallel`).
 
 The same scale gives the same ids and counts on every run. Dates that must
 stay "in the future" and statement statuses follow today (``gateway.clock``),
@@ -34,11 +35,12 @@ from gateway.db.engine import write_transaction
 from gateway.db.tables import LeadProvider, metadata
 from gateway.domain.tokens import create_token
 from gateway.sandbox.batch import Batch
-from gateway.sandbox.bulk import bulk_batches
+from gateway.sandbox.bulk import MAX_UNITS
 from gateway.sandbox.cases import CASE_LEAD_PROVIDER, Case, build_cases, case_id, find_case
+from gateway.sandbox.parallel import bulk_units
 from gateway.sandbox.progress import ProgressBar
 from gateway.sandbox.reference import LEAD_PROVIDER_NAMES, Reference
-from gateway.sandbox.writer import empty_all_tables, tables_holding_rows, write_batch
+from gateway.sandbox.writer import bulk_load_settings, empty_all_tables, tables_holding_rows, write_batch
 from gateway.vocabulary import Role
 
 __all__ = [
@@ -84,8 +86,8 @@ async def seed_sandbox(engine: AsyncEngine, *, scale: int = 1, reset: bool = Fal
     ``reset`` empties every table first. Without it, a database that already
     holds rows in any sandbox table is left untouched, and the summary says so.
     """
-    if scale < 0:
-        raise ValueError("scale must be 0 or more")
+    if not 0 <= scale <= MAX_UNITS:
+        raise ValueError(f"scale must be between 0 and {MAX_UNITS}")
     started = time.perf_counter()
     now = _start_of_today()
     reference = Reference(now.date())
@@ -108,10 +110,11 @@ async def seed_sandbox(engine: AsyncEngine, *, scale: int = 1, reset: bool = Fal
                 )
         await write_batch(conn, first, counts)
     bar.advance(rows=len(first))
-    for batch in bulk_batches(reference, scale, now=now):
-        async with write_transaction(engine) as conn:
-            await write_batch(conn, batch, counts)
-        bar.advance(rows=len(batch))
+    async with engine.connect() as conn, bulk_load_settings(conn):
+        async for batch in bulk_units(reference, scale, now=now):
+            async with conn.begin():  # one transaction per unit
+                await write_batch(conn, batch, counts)
+            bar.advance(rows=len(batch))
     bar.close()
     ordered = {table.name: counts[table.name] for table in metadata.sorted_tables if counts[table.name]}
     return SeedSummary(scale, ordered, time.perf_counter() - started)

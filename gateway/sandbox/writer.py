@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.tables import metadata
 from gateway.sandbox.batch import Batch
+
+# A page cache big enough for the indexes of a large sandbox: random UUID keys touch pages all over them.
+SQLITE_BULK_CACHE_KIB = 256 * 1024
 
 # Small enough to keep each statement's parameters modest, large enough that round trips do not dominate.
 CHUNK_ROWS = 4000
@@ -44,3 +49,19 @@ async def empty_all_tables(conn: AsyncConnection) -> None:
         return
     for table in tables:
         await conn.execute(table.delete())
+
+
+@asynccontextmanager
+async def bulk_load_settings(conn: AsyncConnection) -> AsyncIterator[None]:
+    """Connection settings for writing many rows, put back afterwards (the connection returns to the pool)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = await conn.scalar(text("PRAGMA cache_size"))
+    await conn.execute(text(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}"))
+    await conn.commit()
+    try:
+        yield
+    finally:
+        await conn.execute(text(f"PRAGMA cache_size = {int(previous)}"))
+        await conn.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -35,12 +35,15 @@ from gateway.db.tables import (
 from gateway.domain.declaration_digest import submission_digest
 from gateway.domain.errors import NotFound
 from gateway.domain.tokens import digest
+from gateway.sandbox.bulk import unit_batch
 from gateway.sandbox.cases import CASE_TABLES, DECLARATION_IN_STATE, DEFERRED, WITHDRAWN, Case, case_id, find_case
+from gateway.sandbox.parallel import PARALLEL_FROM_UNITS, bulk_units
 from gateway.sandbox.reference import (
     AMBITION,
     DELIVERY_PARTNER_OF_TWO_PROVIDERS,
     DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS,
     TEACH_FIRST,
+    Reference,
     cohort_id,
     lead_provider_id,
 )
@@ -123,6 +126,16 @@ class TestDeterminism:
         await seed_sandbox(empty_db.engine, scale=1, progress=True)
         captured = capsys.readouterr()
         assert "100%" in captured.err and captured.out == ""
+
+
+    async def test_a_worker_process_builds_the_same_units_as_the_seeding_process(self):
+        now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
+        reference = Reference(now.date())
+        built = [batch async for batch in bulk_units(reference, PARALLEL_FROM_UNITS, now=now)]
+        assert len(built) == PARALLEL_FROM_UNITS
+        for unit, batch in enumerate(built):
+            assert dict(batch.tables) == dict(unit_batch(reference, unit, now=now).tables)
+        assert built[0].tables["participants"][0]["id"] != built[1].tables["participants"][0]["id"]
 
 
 class TestReferenceData:
@@ -493,6 +506,7 @@ class TestCases:
     async def test_every_case_is_found_in_its_table(self, conn):
         for case in Case:
             assert await find_case(conn, case) == case_id(case)
+        assert await find_case(conn, "ACTIVE_ECT") == await find_case(conn, "active ect") == case_id(Case.ACTIVE_ECT)
         assert {table for table, _ in CASE_TABLES.values()} == {"schools", "delivery_partners", "participants", "participant_id_changes", "declarations"}
 
     async def test_find_case_raises_not_found_on_an_empty_database(self, empty_db):

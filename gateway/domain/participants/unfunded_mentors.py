@@ -77,12 +77,24 @@ def _mentoring_periods(caller: Caller, lead_provider_id: uuid.UUID | None) -> Se
     )
 
 
+def _latest_email(participant_id: ColumnElement) -> ColumnElement:
+    return (
+        select(_periods.c.email)
+        .join(_records, _records.c.id == _periods.c.training_record_id)
+        .where(_records.c.participant_id == participant_id, _periods.c.email.is_not(None))
+        .order_by(_periods.c.started_on.desc(), _periods.c.created_at.desc(), _periods.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select, Subquery]:
     mentor_ids = _mentoring_periods(caller, filters.lead_provider_id).with_only_columns(_periods.c.mentor_id).subquery("mentor_ids")
     visible = (
         select(
             _participants.c.id,
             _participants.c.full_name,
+            _latest_email(_participants.c.id).label("email"),
             _participants.c.teacher_reference_number,
             _participants.c.created_at,
             participant_updated_at(_participants.c.id, _participants.c.updated_at).label("updated_at"),
@@ -105,7 +117,7 @@ async def list_unfunded_mentors(
 ) -> list[UnfundedMentorRow]:
     stmt, visible = _visible_to(caller, filters)
     rows = (await conn.execute(windowed(stmt, _sortable(visible), visible.c.id, order, page))).all()
-    return await _with_emails(conn, rows)
+    return [UnfundedMentorRow(*row) for row in rows]
 
 
 async def count_unfunded_mentors(conn: AsyncConnection, caller: Caller, *, filters: UnfundedMentorFilters) -> int:
@@ -130,7 +142,7 @@ async def unfunded_mentors_by_id(
     rows = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(stmt.where(key_in(conn, visible.c.id, chunk)))).all())
-    return {m.id: m for m in await _with_emails(conn, rows)}
+    return {row.id: UnfundedMentorRow(*row) for row in rows}
 
 
 async def mentees_by_mentor(conn: AsyncConnection, caller: Caller, mentor_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ParticipantRow]]:
@@ -147,21 +159,3 @@ async def mentees_by_mentor(conn: AsyncConnection, caller: Caller, mentor_ids: S
     for rows in found.values():
         rows.sort(key=lambda p: (p.created_at, p.id))
     return found
-
-
-async def _with_emails(conn: AsyncConnection, rows) -> list[UnfundedMentorRow]:
-    mentors = [UnfundedMentorRow(r.id, r.full_name, None, r.teacher_reference_number, r.created_at, r.updated_at) for r in rows]
-    latest: dict[uuid.UUID, tuple] = {}
-    for chunk in chunked([m.id for m in mentors]):
-        stmt = (
-            select(_records.c.participant_id, _periods.c.email, _periods.c.started_on, _periods.c.created_at)
-            .join(_records, _records.c.id == _periods.c.training_record_id)
-            .where(key_in(conn, _records.c.participant_id, chunk), _periods.c.email.is_not(None))
-        )
-        for participant_id, email, started_on, created_at in await conn.execute(stmt):
-            if participant_id not in latest or (started_on, created_at) > latest[participant_id][1:]:
-                latest[participant_id] = (email, started_on, created_at)
-    for mentor in mentors:
-        if mentor.id in latest:
-            mentor.email = latest[mentor.id][0]
-    return mentors

@@ -13,6 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.domain.callers import Caller
 from gateway.graphql.loaders.cohorts import CohortByIdLoader, CohortByYearLoader
 from gateway.graphql.loaders.delivery_partners import DeliveryPartnerByIdLoader
+from gateway.graphql.loaders.participants import (
+    MenteesByMentorLoader,
+    ParticipantByIdLoader,
+    ParticipantsByPartnershipLoader,
+    TransfersByParticipantLoader,
+    UnfundedMentorByIdLoader,
+)
+from gateway.graphql.loaders.schedules import MilestonesByScheduleLoader, ScheduleByIdLoader
 from gateway.graphql.loaders.partnerships import (
     PartnershipByIdLoader,
     PartnershipsByDeliveryPartnerLoader,
@@ -84,3 +92,31 @@ class Loaders:
     @cached_property
     def partnerships_by_delivery_partner(self) -> PartnershipsByDeliveryPartnerLoader:
         return PartnershipsByDeliveryPartnerLoader(self.conn, self.caller)
+
+    @cached_property
+    def participant_by_id(self) -> ParticipantByIdLoader:
+        return ParticipantByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def participants_by_partnership(self) -> ParticipantsByPartnershipLoader:
+        return ParticipantsByPartnershipLoader(self.conn, self.caller)
+
+    @cached_property
+    def transfers_by_participant(self) -> TransfersByParticipantLoader:
+        return TransfersByParticipantLoader(self.conn, self.caller)
+
+    @cached_property
+    def unfunded_mentor_by_id(self) -> UnfundedMentorByIdLoader:
+        return UnfundedMentorByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def mentees_by_mentor(self) -> MenteesByMentorLoader:
+        return MenteesByMentorLoader(self.conn, self.caller)
+
+    @cached_property
+    def schedule_by_id(self) -> ScheduleByIdLoader:
+        return ScheduleByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def milestones_by_schedule(self) -> MilestonesByScheduleLoader:
+        return MilestonesByScheduleLoader(self.conn, self.caller)

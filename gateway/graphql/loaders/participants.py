@@ -1,0 +1,37 @@
+"""Participant loaders: participants by id and by partnership, their transfers, unfunded mentors and their mentees.
+
+Every lookup is scoped by the domain: a participant the caller may not see loads as ``None`` (or is left out).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from gateway.domain.participants import queries, transfers, unfunded_mentors
+from gateway.domain.participants.queries import ParticipantRow
+from gateway.domain.participants.transfers import TransferRow
+from gateway.domain.participants.unfunded_mentors import UnfundedMentorRow
+from gateway.graphql.loaders.base import LookupLoader
+
+
+class ParticipantByIdLoader(LookupLoader[uuid.UUID, ParticipantRow | None]):
+    lookup = staticmethod(queries.participants_by_id)
+
+
+class ParticipantsByPartnershipLoader(LookupLoader[uuid.UUID, list[ParticipantRow]]):
+    lookup = staticmethod(queries.participants_by_partnership)
+    default = list
+
+
+class TransfersByParticipantLoader(LookupLoader[uuid.UUID, list[TransferRow]]):
+    lookup = staticmethod(transfers.transfers_by_participant)
+    default = list
+
+
+class UnfundedMentorByIdLoader(LookupLoader[uuid.UUID, UnfundedMentorRow | None]):
+    lookup = staticmethod(unfunded_mentors.unfunded_mentors_by_id)
+
+
+class MenteesByMentorLoader(LookupLoader[uuid.UUID, list[ParticipantRow]]):
+    lookup = staticmethod(unfunded_mentors.mentees_by_mentor)
+    default = list

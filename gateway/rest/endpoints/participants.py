@@ -1,0 +1,37 @@
+"""GET /api/v3/participants/ecf and /api/v3/participants/ecf/{id} (and the same without ``/ecf``)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.db.engine import read_connection
+from gateway.domain.filters import split_list
+from gateway.domain.participants import queries
+from gateway.domain.participants.queries import DEFAULT_ORDER, ParticipantFilters
+from gateway.rest import rendering
+from gateway.rest.params import ListQuery, path_id
+from gateway.rest.serializers.participants import participant
+
+SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
+
+
+async def index(request: Request) -> Response:
+    query = ListQuery(request.query_params)
+    training_status = query.filter("training_status")
+    filters = ParticipantFilters(
+        cohort_years=query.cohort_years(),
+        training_statuses=None if training_status is None else split_list(training_status),
+        from_participant_ids=query.ids("from_participant_id"),
+        updated_since=query.updated_since(),
+    )
+    order = query.sort(SORT_KEYS, DEFAULT_ORDER)
+    async with read_connection() as conn:
+        rows = await queries.list_participants(conn, rendering.request_caller(request), filters=filters, order=order, page=query.page)
+    return rendering.many(rows, participant)
+
+
+async def show(request: Request) -> Response:
+    async with read_connection() as conn:
+        row = await queries.get_participant(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
+    return rendering.one(row, participant)

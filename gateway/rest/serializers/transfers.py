@@ -1,0 +1,27 @@
+"""``participant-transfer`` resources: one per participant, with its transfers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.domain.participants.transfers import ParticipantTransfersRow, TransferRow, TransferSide
+from gateway.rest.rendering import resource
+
+
+def participant_transfers(row: ParticipantTransfersRow) -> dict[str, Any]:
+    return resource("participant-transfer", row.id, {"updated_at": row.updated_at, "transfers": [transfer(t) for t in row.transfers]})
+
+
+def transfer(row: TransferRow) -> dict[str, Any]:
+    return {
+        "training_record_id": str(row.training_record_id),
+        "transfer_type": row.transfer_type,
+        "status": row.status,
+        "leaving": _side(row.leaving),
+        "joining": None if row.joining is None else _side(row.joining),
+        "created_at": row.created_at,
+    }
+
+
+def _side(side: TransferSide) -> dict[str, Any]:
+    return {"school_urn": side.school_urn, "provider": side.provider_name, "date": side.date}
