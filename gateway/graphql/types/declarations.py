@@ -61,6 +61,16 @@ class Declaration:
     )
     has_passed: bool | None = strawberry.field(description="Whether the participant has failed or passed (null for ECF).")
     lead_provider_name: str = strawberry.field(description="The name of the provider that submitted the declaration.")
+    participant: _Participant | None = relation(
+        lambda loaders: loaders.participant_by_id,
+        key="participant_id",
+        description="The participant the declaration is for (null if you do not train them).",
+    )
+    mentor: _Participant | None = relation(
+        lambda loaders: loaders.participant_by_id,
+        key="mentor_id",
+        description="The ECT's mentor when the declaration was made (null if none, or if you do not train the mentor).",
+    )
     statement: _Statement | None = relation(
         lambda loaders: loaders.statement_by_id,
         key="statement_id",
