@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway import clock
-from gateway.db.tables import Cohort, DeliveryPartner, LeadProvider, Partnership, School, SchoolCohort, TrainingPeriod
+from gateway.db.tables import Cohort, DeliveryPartner, LeadProvider, Partnership, School, SchoolCohort, TrainingPeriod, TrainingRecord
 from gateway.responses import ORJSON_OPTIONS
 
 
@@ -122,3 +122,13 @@ async def expected_partnerships(engine: AsyncEngine, lead_provider_id: uuid.UUID
             }
         )
     return expected
+
+
+async def participants_trained_under(engine: AsyncEngine) -> dict[str, set[str]]:
+    """Partnership id -> ids of the participants with a training period under it (at any time)."""
+    participant_of = {row.id: row.participant_id for row in await _rows(engine, TrainingRecord)}
+    trained: dict[str, set[str]] = defaultdict(set)
+    for period in await _rows(engine, TrainingPeriod):
+        if period.partnership_id is not None:
+            trained[str(period.partnership_id)].add(str(participant_of[period.training_record_id]))
+    return trained

@@ -12,7 +12,7 @@ from gateway.db.tables import Partnership, School
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, LEAD_PROVIDER_NAMES, TEACH_FIRST, cohort_id, delivery_partner_id
 from gateway.vocabulary import Role
-from tests.schools_in_database import expected_partnerships, expected_schools, lead_provider_ids
+from tests.schools_in_database import expected_partnerships, expected_schools, lead_provider_ids, participants_trained_under
 from tests.support import StatementCounter, bearer, issue_token
 
 FIELDS = """
@@ -52,9 +52,16 @@ query Relations($first: Int!) {
                 deliveryPartner { id name }
                 cohortDetails { id year }
                 leadProvider { id name }
+                participants { id }
             }
         }
     }
+}
+"""
+
+PARTNERSHIP_PARTICIPANTS = """
+query PartnershipParticipants {
+    partnerships(first: 3000) { edges { node { id participantsCurrentlyTraining participants { id } } } }
 }
 """
 
@@ -261,6 +268,16 @@ class TestPartnershipRelations:
                 assert sorted(partnership_ids) == sorted(id_ for id_, a in expected.items() if a["delivery_partner_id"] == partner)
             if lead_provider is not None:
                 assert shown[shared], lead_provider
+
+    @pytest.mark.parametrize("lead_provider", [AMBITION, TEACH_FIRST])
+    async def test_every_partnership_lists_the_participants_trained_under_it(self, readonly_db, client, lead_provider):
+        result = await run(client, await _headers(readonly_db, lead_provider), PARTNERSHIP_PARTICIPANTS)
+        trained = await participants_trained_under(readonly_db.engine)
+
+        shown = {n["id"]: sorted(p["id"] for p in n["participants"]) for n in nodes(result)}
+
+        assert shown == {id_: sorted(trained.get(id_, ())) for id_ in shown}
+        assert any(shown.values())
 
 
 class TestStatementCounts:

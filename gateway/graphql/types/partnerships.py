@@ -21,6 +21,7 @@ from gateway.graphql.types.schools import School
 
 if TYPE_CHECKING:
     from gateway.graphql.types.lead_providers import LeadProvider
+    from gateway.graphql.types.participants import Participant
 
 PartnershipOrder = order_enum("PartnershipOrder", SORTABLE, "Orders of the partnership list.")
 
@@ -68,6 +69,12 @@ class Partnership:
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The lead provider in the partnership (you, unless you are an analyst).",
+    )
+    participants: list[Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")]] = relation(
+        lambda loaders: loaders.participants_by_partnership,
+        key="id",
+        many=True,
+        description="The participants with a training period under this partnership, past, present or future, oldest first.",
     )
 
 
