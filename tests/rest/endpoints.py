@@ -6,8 +6,8 @@ route table against the served OpenAPI document.
 
 A list endpoint is reached with its ``base_query`` (schools need a cohort). A
 show endpoint takes the ids of the items of the list named by ``listed_by``
-(and, for schools, the item's cohort). The suite runs over the endpoints the
-route table serves today (``served_now``).
+(and, for schools, the item's cohort). The suite runs over every endpoint but
+those whose route has not landed yet (``NOT_YET_IMPLEMENTED``).
 """
 
 from __future__ import annotations
@@ -99,22 +99,7 @@ SHOWS: list[ShowEndpoint] = [
 
 # Operations of the served OpenAPI document whose route has not landed yet, as (METHOD, path): the route
 # coverage test expects them to fail. Remove an entry as soon as its route is in gateway/rest/routes.py.
-NOT_YET_IMPLEMENTED: frozenset[tuple[str, str]] = frozenset(
-    (method, path)
-    for method, family in [
-        ("GET", f"{V3}/participants/ecf"),
-        ("GET", f"{V3}/participants/ecf/{{id}}"),
-        ("PUT", f"{V3}/participants/ecf/{{id}}/withdraw"),
-        ("PUT", f"{V3}/participants/ecf/{{id}}/defer"),
-        ("PUT", f"{V3}/participants/ecf/{{id}}/resume"),
-        ("PUT", f"{V3}/participants/ecf/{{id}}/change-schedule"),
-        ("GET", f"{V3}/participants/ecf/transfers"),
-        ("GET", f"{V3}/participants/ecf/{{id}}/transfers"),
-        ("GET", f"{V3}/unfunded-mentors/ecf"),
-        ("GET", f"{V3}/unfunded-mentors/ecf/{{id}}"),
-    ]
-    for path in _both_families(family)
-)
+NOT_YET_IMPLEMENTED: frozenset[tuple[str, str]] = frozenset()
 
 
 def routed_operations() -> set[tuple[str, str]]:
@@ -129,8 +114,6 @@ def routed_operations() -> set[tuple[str, str]]:
 
 
 def served_now(method: str, path: str) -> bool:
-    """Whether the route table serves this operation today (the suite runs over what has landed)."""
-    return (method.upper(), path) in ROUTED
+    """Whether the operation should be served today: everything but NOT_YET_IMPLEMENTED (the suite skips those)."""
+    return (method.upper(), path) not in NOT_YET_IMPLEMENTED
 
-
-ROUTED = routed_operations()
