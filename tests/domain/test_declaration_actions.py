@@ -131,6 +131,26 @@ class TestCreateDeclaration:
         assert await declaration_in_db(sandbox_db.engine, first.id) == before
         assert await count_rows(sandbox_db.engine, declarations) == rows_before
 
+    @pytest.mark.parametrize(
+        "case, evidence",
+        [(Case.DECLARATION_ELIGIBLE, None), (Case.DECLARATION_PAID, "other")],
+        ids=["as stored", "started before 2025, its evidence ignored"],
+    )
+    async def test_resending_a_seeded_declaration_answers_it(self, sandbox_db, case, evidence):
+        stored = await declaration_in_db(sandbox_db.engine, case_id(case))
+        attributes = {
+            "participant_id": str(stored["participant_id"]),
+            "declaration_type": stored["declaration_type"],
+            "declaration_date": stored["declaration_date"].isoformat(),
+            "course_identifier": stored["course_identifier"],
+            "evidence_held": evidence or stored["evidence_held"],
+        }
+
+        row = await declare(sandbox_db.engine, AMBITION_CALLER, attributes)
+
+        assert (row.id, row.state) == (stored["id"], stored["state"])
+        assert await declaration_in_db(sandbox_db.engine, stored["id"]) == stored
+
     async def test_the_same_instant_in_another_time_zone_is_an_exact_resubmission(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
         first = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
