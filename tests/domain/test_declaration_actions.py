@@ -8,7 +8,7 @@ rules behind a success, and what a failure leaves behind.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -19,6 +19,7 @@ from gateway.domain.callers import Caller
 from gateway.domain.declarations import actions, facts
 from gateway.domain.declarations.actions import void_declaration
 from gateway.domain.declarations.checks import SLOT_TAKEN
+from gateway.domain.declarations.submission import parse_rfc3339
 from gateway.domain.errors import Forbidden, NotFound, ValidationFailed
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST
@@ -338,3 +339,39 @@ class TestVoidDeclaration:
             await _void(sandbox_db.engine, AMBITION_CALLER, case_id(Case.DECLARATION_PAID))
         assert failure.value.errors[0].attribute == "participant_declaration_id"
         assert await snapshot(sandbox_db.engine) == before
+
+
+class TestParseRfc3339:
+    @pytest.mark.parametrize(
+        "text, moment",
+        [
+            ("2025-10-01T10:00:00Z", "2025-10-01T10:00:00+00:00"),
+            ("2025-10-01t10:00:00z", "2025-10-01T10:00:00+00:00"),
+            ("2025-10-01T11:00:00.123456789+01:00", "2025-10-01T10:00:00.123456+00:00"),
+            ("2025-10-01T05:30:00-04:30", "2025-10-01T10:00:00+00:00"),
+        ],
+    )
+    def test_a_date_time_with_a_zone_is_read_as_its_utc_instant(self, text, moment):
+        assert parse_rfc3339(text) == datetime.fromisoformat(moment)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2025-10-01 10:00:00",
+            "2025-10-01T10:00:00",
+            "2025-10-01",
+            "2025-13-01T10:00:00Z",
+            "2025-02-30T10:00:00Z",
+            "2025-10-01T29:00:00Z",
+            "2025-10-01T10:00:00+0100",
+            "2025-10-01T10:00:00+24:00",
+            "9999-12-31T23:59:59-14:00",
+            "0001-01-01T00:00:00+14:00",
+            "2025-10-01T10:00:00Z\x00",
+            "",
+            20251001,
+            None,
+        ],
+    )
+    def test_anything_else_is_not_rfc3339(self, text):
+        assert parse_rfc3339(text) is None

@@ -100,9 +100,11 @@ def parse_rfc3339(value: Any) -> datetime | None:
     microseconds = int((fraction or "0")[:6].ljust(6, "0"))
     try:
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), microseconds, tzinfo=zone)
+        return moment.astimezone(timezone.utc)
     except ValueError:  # month 13, hour 29, 30 February...
         return None
-    return moment.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is past the last moment Python can hold in UTC
+        return None
 
 
 def rfc3339(moment: datetime) -> str:
