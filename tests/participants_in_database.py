@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,6 +52,15 @@ class ParticipantsInDatabase:
     schedules: dict[uuid.UUID, Any]
     lead_providers: dict[uuid.UUID, Any]
     id_changes: list[Any]
+    # Indexes over the rows above, so the oracle stays linear on the whole sandbox.
+    _periods_by_record: dict[uuid.UUID, list[Any]] = field(default_factory=dict)
+    _records_by_participant: dict[uuid.UUID, list[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for period in self.periods:
+            self._periods_by_record.setdefault(period.training_record_id, []).append(period)
+        for record in self.records.values():
+            self._records_by_participant.setdefault(record.participant_id, []).append(record)
 
     @classmethod
     async def read(cls, engine: AsyncEngine) -> "ParticipantsInDatabase":
@@ -91,17 +100,16 @@ class ParticipantsInDatabase:
         return self.records[period.training_record_id].participant_id
 
     def periods_of_record(self, record_id: uuid.UUID) -> list:
-        return sorted((p for p in self.periods if p.training_record_id == record_id), key=lambda p: (p.started_on, p.created_at, p.id))
+        return sorted(self._periods_by_record.get(record_id, []), key=lambda p: (p.started_on, p.created_at, p.id))
 
     def visible(self, lead_provider_id: uuid.UUID) -> set[uuid.UUID]:
         return {self.participant_of(p) for p in self.periods if self.owner(p) == lead_provider_id}
 
     def updated_at(self, participant_id: uuid.UUID):
         stamps = [self.participants[participant_id].updated_at]
-        for record in self.records.values():
-            if record.participant_id == participant_id:
-                stamps.append(record.updated_at)
-                stamps.extend(p.updated_at for p in self.periods if p.training_record_id == record.id)
+        for record in self._records_by_participant.get(participant_id, []):
+            stamps.append(record.updated_at)
+            stamps.extend(p.updated_at for p in self._periods_by_record.get(record.id, []))
         return max(stamps)
 
     # The rules of domain.md section 5, written out again
@@ -185,9 +193,7 @@ class ParticipantsInDatabase:
     def transfers(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> list[dict]:
         today = clock.today()
         found = []
-        for record in self.records.values():
-            if record.participant_id != participant_id:
-                continue
+        for record in self._records_by_participant.get(participant_id, []):
             periods = self.periods_of_record(record.id)
             for leaving, joining in zip(periods, periods[1:] + [None]):
                 if leaving.finished_on is None or (joining is not None and joining.school_id == leaving.school_id):
