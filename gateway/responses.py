@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import orjson
@@ -11,8 +12,15 @@ from starlette.responses import Response
 ORJSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
+def _default(value: Any) -> Any:
+    # asyncpg returns its own UUID subclass, which orjson does not recognise as a UUID.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def dumps(content: Any) -> bytes:
-    return orjson.dumps(content, option=ORJSON_OPTIONS)
+    return orjson.dumps(content, default=_default, option=ORJSON_OPTIONS)
 
 
 class OrjsonResponse(Response):

@@ -32,7 +32,11 @@ def parse_updated_since(value: str) -> datetime:
         raise invalid_updated_since() from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        # An offset pushing the instant past year 9999 or before year 1: the edge of time is as far as it goes.
+        return datetime.max.replace(tzinfo=timezone.utc) if moment.year > 1 else datetime.min.replace(tzinfo=timezone.utc)
 
 
 def parse_cohort_years(values: Iterable[str]) -> list[int]:

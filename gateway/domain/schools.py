@@ -174,7 +174,11 @@ def _where_cohort(stmt: Select, year: int | None) -> Select:
 
 
 def _where_urn(stmt: Select, urn: str | None) -> Select:
-    return stmt if urn is None else stmt.where(_schools.c.urn == urn.strip())
+    if urn is None:
+        return stmt
+    if "\x00" in urn:  # no URN holds a NUL, and PostgreSQL refuses one in a text parameter
+        return stmt.where(false())
+    return stmt.where(_schools.c.urn == urn.strip())
 
 
 def _where_updated_since(stmt: Select, since: datetime | None) -> Select:

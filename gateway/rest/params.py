@@ -12,6 +12,9 @@ from gateway.domain.errors import BadRequest, NotFound
 from gateway.domain.filters import parse_cohort_years, parse_updated_since, split_list
 from gateway.domain.paging import DEFAULT_PAGE_SIZE, OffsetPage, SortKey, clamp_page_size
 
+MAX_PAGE_NUMBER = 10**12
+
+
 def bad_page() -> BadRequest:
     return BadRequest(
         "Bad parameter", "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"
@@ -100,7 +103,8 @@ def _positive(value: str | None, *, default: int) -> int:
         raise bad_page() from None
     if number < 1:
         raise bad_page()
-    return number
+    # Far past any real list, and the offset stays inside the databases' 64-bit integers: an empty page.
+    return min(number, MAX_PAGE_NUMBER)
 
 
 def path_id(value: str) -> uuid.UUID:

@@ -114,10 +114,6 @@ class TestDeclarations:
             "leadProviderName": "Alpha Training",
         }
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="shared bug: UTCDateTime.python_type is object, so paging.decode_cursor rejects created_at cursors",
-    )
     async def test_pages_continue_after_the_cursor(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
         first = await run(client, headers, DECLARATIONS, first=3)

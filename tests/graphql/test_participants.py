@@ -92,10 +92,6 @@ query Sync($first: Int) {
 }
 """
 
-# Remove once gateway/db/types.py gives UTCDateTime ``python_type = datetime`` (checked: these pass with it).
-TIMESTAMP_CURSORS_REJECTED = pytest.mark.xfail(
-    strict=True, reason="shared bug: UTCDateTime.python_type is object, so paging.decode_cursor rejects timestamp cursors"
-)
 
 
 @pytest.fixture
@@ -212,7 +208,6 @@ class TestParticipants:
         expected.sort(key=lambda r: r["attributes"]["updated_at"], reverse=True)
         assert [n["id"] for n in nodes(result)] == [r["id"] for r in expected]
 
-    @TIMESTAMP_CURSORS_REJECTED
     async def test_pages_read_with_cursors_cover_the_list_once(self, readonly_db, client):
         headers = await _headers(readonly_db, AMBITION)
         everything = [n["id"] for n in nodes(await run(client, headers, PARTICIPANTS, first=3000))]

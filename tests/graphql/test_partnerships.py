@@ -72,10 +72,6 @@ query DeliveryPartnerPartnerships {
 """
 
 
-# Remove once gateway/db/types.py gives UTCDateTime ``python_type = datetime`` (checked: these pass with it).
-TIMESTAMP_CURSORS_REJECTED = pytest.mark.xfail(
-    strict=True, reason="shared bug: UTCDateTime.python_type is object, so paging.decode_cursor rejects timestamp cursors"
-)
 
 
 async def _headers(db, lead_provider: str | None) -> dict[str, str]:
@@ -174,7 +170,6 @@ class TestPartnerships:
 
 
 class TestPartnershipsPaging:
-    @TIMESTAMP_CURSORS_REJECTED
     @pytest.mark.parametrize("order", ["CREATED_AT_ASC", "UPDATED_AT_DESC"])
     async def test_pages_of_two_return_every_partnership_exactly_once(self, readonly_db, client, order):
         headers = await _headers(readonly_db, AMBITION)
@@ -184,7 +179,6 @@ class TestPartnershipsPaging:
 
         assert [n["id"] for n in paged] == [n["id"] for n in every]
 
-    @TIMESTAMP_CURSORS_REJECTED
     async def test_a_partnership_created_between_pages_neither_repeats_nor_hides_another(self, sandbox_db, client):
         headers = await _headers(sandbox_db, AMBITION)
         before = [n["id"] for n in nodes(await run(client, headers, PARTNERSHIPS, first=3000))]

@@ -54,10 +54,6 @@ query SchoolsWithPartnerships($cohort: String!, $first: Int) {
 """
 
 
-# Remove once gateway/db/types.py gives UTCDateTime ``python_type = datetime`` (checked: these pass with it).
-TIMESTAMP_CURSORS_REJECTED = pytest.mark.xfail(
-    strict=True, reason="shared bug: UTCDateTime.python_type is object, so paging.decode_cursor rejects timestamp cursors"
-)
 
 
 async def _headers(db, lead_provider: str | None) -> dict[str, str]:
@@ -169,7 +165,6 @@ class TestSchools:
 
 
 class TestSchoolsPaging:
-    @TIMESTAMP_CURSORS_REJECTED
     async def test_pages_of_two_return_every_school_exactly_once(self, readonly_db, client):
         headers = await _headers(readonly_db, AMBITION)
         every = nodes(await run(client, headers, SCHOOLS, cohort="2025", first=3000))
@@ -178,7 +173,6 @@ class TestSchoolsPaging:
 
         assert [n["id"] for n in paged] == [n["id"] for n in every]
 
-    @TIMESTAMP_CURSORS_REJECTED
     async def test_pages_by_updated_at_descending_return_every_school_exactly_once(self, readonly_db, client):
         headers = await _headers(readonly_db, AMBITION)
         every = nodes(await run(client, headers, SCHOOLS, cohort="2024", first=3000, orderBy="UPDATED_AT_DESC"))
@@ -187,7 +181,6 @@ class TestSchoolsPaging:
 
         assert [n["id"] for n in paged] == [n["id"] for n in every]
 
-    @TIMESTAMP_CURSORS_REJECTED
     async def test_a_school_listed_between_pages_neither_repeats_nor_hides_another(self, sandbox_db, client):
         headers = await _headers(sandbox_db, AMBITION)
         before = [n["id"] for n in nodes(await run(client, headers, SCHOOLS, cohort="2025", first=3000))]

@@ -463,27 +463,6 @@ class TestNotFound:
         assert validator.errors(endpoint.path, body, status="404") == []
 
 
-# Crashes this battery found in shared code (reported to the lead, not fixed here), as
-# (query, the filter it needs or None, PostgreSQL only, why). Each is expected to crash where it applies, strictly:
-# once fixed its test fails as XPASS, and the entry must go (the query then joins the battery).
-OFFSET_OVERFLOW = "the offset overflows the database's 64-bit integer (gateway/rest/params.py)"
-KNOWN_CRASHES = [
-    ("page[page]=99999999999999999999999", None, False, OFFSET_OVERFLOW),
-    ("page[page]=9223372036854775807", None, False, OFFSET_OVERFLOW),
-    ("page[page]=9223372036854775807&page[per_page]=3000", None, False, OFFSET_OVERFLOW),
-    ("filter[updated_since]=9999-12-31T23:59:59-14:00", "updated_since", False, "UTC overflows year 9999 (gateway/domain/filters.py)"),
-    ("filter[updated_since]=0001-01-01T00:00:00%2B14:00", "updated_since", False, "UTC underflows year 1 (gateway/domain/filters.py)"),
-    ("filter[urn]=%00", "urn", True, "PostgreSQL refuses a NUL character in a text parameter (urn filter, gateway/domain/schools.py)"),
-    ("filter[urn]=12%0034", "urn", True, "PostgreSQL refuses a NUL character in a text parameter (urn filter, gateway/domain/schools.py)"),
-]
-CRASHING = [
-    pytest.param(endpoint, query, marks=pytest.mark.xfail(reason=why, strict=True), id=f"{query}-{endpoint}")
-    for query, needs, postgres_only, why in KNOWN_CRASHES
-    for endpoint in SERVED_LISTS
-    if (needs is None or needs in filter_names(endpoint.path)) and (IS_POSTGRES or not postgres_only)
-]
-
-
 async def odd_responses(client, sandbox, busiest, endpoint, queries) -> list[str]:
     """The queries of ``queries`` that ``endpoint`` answers with anything but JSON 200, 400 or 404."""
     lister = endpoint if isinstance(endpoint, ListEndpoint) else next(e for e in LISTS if e.path == endpoint.listed_by)
@@ -505,14 +484,7 @@ async def odd_responses(client, sandbox, busiest, endpoint, queries) -> list[str
 class TestNeverA500:
     @pytest.mark.parametrize("endpoint", SERVED_ENDPOINTS, ids=str)
     async def test_odd_query_strings_get_an_answer_not_a_crash(self, readonly_db, client, sandbox, busiest, endpoint):
-        crashing = {query for query, *_ in KNOWN_CRASHES}
-        queries = [q for q in ODD_QUERIES if q not in crashing]
-        problems = await odd_responses(client, sandbox, busiest, endpoint, queries)
-        assert not problems, "\n".join(problems)
-
-    @pytest.mark.parametrize(("endpoint", "query"), CRASHING)
-    async def test_odd_query_strings_that_crashed_once_get_an_answer(self, readonly_db, client, sandbox, busiest, endpoint, query):
-        problems = await odd_responses(client, sandbox, busiest, endpoint, [query])
+        problems = await odd_responses(client, sandbox, busiest, endpoint, ODD_QUERIES)
         assert not problems, "\n".join(problems)
 
 
