@@ -10,9 +10,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.types.graphql import OperationType
 
 from gateway.authentication import caller_of
 from gateway.db.engine import read_connection
+from gateway.graphql.compiled import CompiledExecutor
 from gateway.graphql.context import Context
 from gateway.graphql.schema import schema
 from gateway.responses import dumps
@@ -32,8 +34,19 @@ class GatewayGraphQL(GraphQL):
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return dumps(data)
 
+    compiled: CompiledExecutor | None = None
+    """Answers the reads it can compile (gateway/graphql/compiled); None: every operation runs through Strawberry."""
+
+    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):  # type: ignore[override]  # noqa: ANN001
+        method = request_adapter.method
+        allowed = OperationType.from_http(method) - (set() if self.allow_queries_via_get or method != "GET" else {OperationType.QUERY})
+        if self.compiled is not None and (result := await self.compiled.execute(request_data, context, root_value, allowed)):
+            return result
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+
 
 _graphql = GatewayGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+_graphql.compiled = CompiledExecutor.from_settings(schema)
 
 
 def _wants_graphiql(scope: Scope) -> bool:
