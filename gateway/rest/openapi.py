@@ -61,7 +61,8 @@ OPENAPI_PATH = "/api/v3/openapi.json"
 JSON = "application/json"
 SCHEMAS = "#/components/schemas/"
 
-NULL_SCHEMA = {"type": "object", "nullable": True, "enum": [None], "description": "null"}
+# OpenAPI 3.0.3 has no null type: a schema that only accepts null, to add beside a nullable anyOf's alternatives.
+NULL_SCHEMA = {"type": "object", "nullable": True, "enum": [None], "description": "No value"}
 
 ADDED_ATTRIBUTES: dict[str, dict[str, dict[str, Any]]] = {
     "ECFSchoolAttributes": {
@@ -127,6 +128,8 @@ PARTNERSHIP_SCHEMAS = {
     "MultipleECFPartnershipsResponse": "MultiplePartnershipsResponse",
 }
 
+# Error schemas of the reference, rewritten to the one body the gateway sends: (description, the title every error
+# of that kind carries, or None).
 ERROR_BODIES = {
     "BadRequestResponse": ("A malformed request: a bad page, filter or body", None),
     "NotFoundResponse": ("The requested resource was not found", "The requested resource was not found"),
