@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 
 from gateway.db.tables import Cohort, LeadProvider, Participant, SchoolCohort
 from gateway.rest.openapi import served_document
-from tests.conftest import IS_POSTGRES
 from tests.rest.endpoints import LISTS, SHOWS, ListEndpoint, Sandbox, ShowEndpoint, served_now
 from tests.rest.openapi_validation import ResponseValidator
 from tests.support import bearer, issue_token
