@@ -32,8 +32,8 @@ from gateway.db.tables import LeadProvider, Participant, Partnership, TrainingPe
 from gateway.domain.tokens import create_token
 from gateway.vocabulary import Role
 
-PARTICIPANTS_PER_SCALE = 200
-"""Participants of the biggest provider per unit of `gateway seed --scale` (about 240 at scale 1)."""
+PARTICIPANTS_PER_SCALE = 180
+"""Participants of the biggest provider per unit of `gateway seed --scale`, rounded down (about 197 at scale 5)."""
 
 _FIELDS = """
   id fullName teacherReferenceNumber createdAt updatedAt

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLObjectType, get_named_type, is_enum_type, is_leaf_type, is_non_null_type
+from graphql import GraphQLObjectType, get_named_type, is_enum_type, is_leaf_type, is_list_type, is_non_null_type
 
 from gateway.graphql.schema import schema
 
@@ -133,7 +133,12 @@ def filter_cases() -> list[Case]:
 
 
 def relation_cases(depth: int = 3, reached: set[tuple[str, str]] | None = None) -> list[Case]:
-    """Every root field with everything below it to ``depth`` levels: every relation of the graph is reached."""
+    """Every root field with everything below it, ``depth`` levels down for a provider (one level less for the
+    analyst, who sees every provider's rows): every relation of the graph is reached.
+
+    Plain lists (``leadProviders``, ``cohorts``) go one level down only: below them every provider's statements
+    fan out to every declaration, which the paged roots (``statements(first: 3)``) reach more cheaply.
+    """
     single_ids = {
         "deliveryPartner": {"id": Id("delivery partner of two providers")},
         "participant": {"id": Id("declarations ect")},
@@ -146,17 +151,20 @@ def relation_cases(depth: int = 3, reached: set[tuple[str, str]] | None = None) 
     connections = set(connection_roots())
     for root, definition in QUERY_TYPE.fields.items():
         named = get_named_type(definition.type)
-        if root in connections:
-            selection = full_selection(named, depth + 2, reached)  # + connection and edge
-            variables = {**REQUIRED.get(root, {}), "first": 3}
-        else:
-            selection = full_selection(named, depth, reached) if isinstance(named, GraphQLObjectType) else ""
-            variables = dict(single_ids.get(root, {}))
-            if any(is_non_null_type(a.type) for a in definition.args.values()) and not variables:
-                continue  # looked up by an id taken from its list (see test_single_records_from_their_lists)
-        args = {n: str(definition.args[n].type) for n in variables}
-        query = _variables_query(root, args, selection) if args else f"{{ {root} {{ {selection} }} }}"
-        for caller in (AMBITION, ANALYST):
+        for caller, levels in ((AMBITION, depth), (ANALYST, depth - 1)):
+            if root in connections:
+                selection = full_selection(named, levels + 2, reached if caller == AMBITION else None)  # + connection, edge
+                variables = {**REQUIRED.get(root, {}), "first": 3}
+            elif is_list_type(definition.type) or (is_non_null_type(definition.type) and is_list_type(definition.type.of_type)):
+                selection = full_selection(named, 1, reached if caller == AMBITION else None)
+                variables = {}
+            else:
+                selection = full_selection(named, levels, reached if caller == AMBITION else None) if isinstance(named, GraphQLObjectType) else ""
+                variables = dict(single_ids.get(root, {}))
+                if any(is_non_null_type(a.type) for a in definition.args.values()) and not variables:
+                    continue  # looked up by an id taken from its list (see TestSingleRecords)
+            args = {n: str(definition.args[n].type) for n in variables}
+            query = _variables_query(root, args, selection) if args else f"{{ {root} {{ {selection} }} }}"
             cases.append(Case(f"{root}-deep-{caller}", query, variables, caller))
     return cases
 
