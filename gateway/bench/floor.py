@@ -99,7 +99,8 @@ async def _enrolments(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: l
             .label("rank"),
         )
         .join(_pa, _pa.c.id == _tp.c.partnership_id)
-        .where(_pa.c.lead_provider_id == lead_provider_id)
+        .join(_tr, _tr.c.id == _tp.c.training_record_id)
+        .where(_pa.c.lead_provider_id == lead_provider_id, key_in(conn, _tr.c.participant_id, ids))
         .subquery()
     )
     stmt = (
@@ -118,7 +119,7 @@ async def _enrolments(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: l
         .join(_pa, _pa.c.id == ranked.c.partnership_id)
         .join(_dp, _dp.c.id == _pa.c.delivery_partner_id)
         .outerjoin(_sc, _sc.c.id == ranked.c.schedule_id)
-        .where(ranked.c.rank == 1, key_in(conn, _tr.c.participant_id, ids))
+        .where(ranked.c.rank == 1)
         .order_by(_tr.c.participant_id, _tr.c.participant_type)
     )
     found: dict[uuid.UUID, list[dict]] = defaultdict(list)
