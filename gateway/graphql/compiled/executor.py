@@ -128,6 +128,8 @@ class CompiledExecutor:
         compiled = document.variants.get(key)
         if compiled is not None:
             return compiled
+        if len(document.variants) >= MAX_VARIANTS:
+            return uncompilable("too many directive variants")
         try:
             plan = self.planner.plan(executor.operation, executor.fragments, executor.variable_values)
             project, source = generate(plan)
@@ -136,8 +138,7 @@ class CompiledExecutor:
             compiled = uncompilable(str(exc))
         except (GraphQLError, RecursionError) as exc:  # e.g. a null @include condition: Strawberry reports it
             compiled = uncompilable(type(exc).__name__)
-        if len(document.variants) < MAX_VARIANTS:
-            document.variants[key] = compiled
+        document.variants[key] = compiled
         return compiled
 
 
@@ -171,12 +172,12 @@ class _Run:
         data: dict[str, Any] | None = None
         if not null_data:
             state: list[Any] = [None] * plan.slots
-            frontier = [
-                (root.selection, rows)
-                for root, value in zip(plan.roots, values)
-                if root.selection is not None and (rows := rows_of(value, root.type))
-            ]
             try:
+                frontier = [
+                    (root.selection, rows)
+                    for root, value in zip(plan.roots, values)
+                    if root.selection is not None and (rows := rows_of(value, root.type))
+                ]
                 await Loader(self.context.loaders, state, self.schema).load(frontier)
                 data = self.compiled.project(values, state)
             except Exception:  # noqa: BLE001 - Strawberry answers and reports whatever went wrong

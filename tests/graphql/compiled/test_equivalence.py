@@ -6,6 +6,8 @@ import orjson
 import pytest
 from graphql import get_named_type
 
+from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader
+
 from tests.graphql.compiled.corpus import (
     AMBITION,
     ANALYST,
@@ -75,6 +77,52 @@ class TestTransport:
 
         assert answers.same, _report(answers)
         assert answers.outcome.startswith("fallback"), _report(answers)
+
+
+PARTNERSHIP_SCHOOLS = """
+{ partnerships(first: 3) { totalCount edges { node { id school { id name } deliveryPartner { name } } } } }
+"""
+NULLABLE_SCHOOLS = "{ participants(first: 3) { edges { node { id enrolments { trainingRecordId school { id name } } } } } }"
+
+
+async def _nothing_found(_conn, _caller, _keys) -> dict:
+    return {}
+
+
+async def _broken(_conn, _caller, _keys) -> dict:
+    raise RuntimeError("the database went away")
+
+
+class TestFieldErrors:
+    """Errors below the root: the compiled path hands the request to Strawberry, which reports them by the spec."""
+
+    async def test_a_null_in_a_non_null_relation_propagates_alike(self, readonly_db, paths, callers, monkeypatch):
+        monkeypatch.setattr(SchoolByIdAndCohortLoader, "lookup", staticmethod(_nothing_found))
+
+        answers = await paths.post(callers[AMBITION], PARTNERSHIP_SCHOOLS)
+
+        assert answers.same, _report(answers)
+        # School! -> node! -> [Edge!]! -> Connection!: the null climbs to the root; the error names the school.
+        assert answers.compiled.startswith(b'{"data":null,')
+        assert b'"path":["partnerships","edges",0,"node","school"]' in answers.compiled
+        assert answers.outcome == "fallback: load or projection"
+
+    async def test_a_failing_loader_is_masked_alike(self, readonly_db, paths, callers, monkeypatch):
+        monkeypatch.setattr(SchoolByIdAndCohortLoader, "lookup", staticmethod(_broken))
+
+        answers = await paths.post(callers[AMBITION], NULLABLE_SCHOOLS)
+
+        assert answers.same, _report(answers)
+        assert b'"code":"INTERNAL"' in answers.compiled and b"went away" not in answers.compiled
+
+    async def test_a_null_in_a_nullable_relation_is_just_null(self, readonly_db, paths, callers, monkeypatch):
+        monkeypatch.setattr(SchoolByIdAndCohortLoader, "lookup", staticmethod(_nothing_found))
+
+        answers = await paths.post(callers[AMBITION], NULLABLE_SCHOOLS)
+
+        assert answers.same, _report(answers)
+        assert answers.outcome == "compiled"
+        assert b'"school":null' in answers.compiled
 
 
 class TestPaging:
