@@ -90,10 +90,13 @@ async def make_training_period(
     interested_lead_provider_id: uuid.UUID | None = None,
     started_on: date = date(2025, 9, 1),
     finished_on: date | None = None,
+    training_record_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    """A period of a new participant's ECT training record."""
-    participant_id = await _insert(db, Participant, full_name="A Teacher")
-    record_id = await _insert(db, TrainingRecord, participant_id=participant_id, participant_type=ParticipantType.ECT.value)
+    """A period of a new participant's ECT training record, or of ``training_record_id``'s."""
+    record_id = training_record_id
+    if record_id is None:
+        participant_id = await _insert(db, Participant, full_name="A Teacher")
+        record_id = await _insert(db, TrainingRecord, participant_id=participant_id, participant_type=ParticipantType.ECT.value)
     return await _insert(
         db,
         TrainingPeriod,

@@ -98,10 +98,11 @@ async def expected_partnerships(engine: AsyncEngine, lead_provider_id: uuid.UUID
     schools = {row.id: row for row in await _rows(engine, School)}
     partners = {row.id: row.name for row in await _rows(engine, DeliveryPartner)}
     details = {(row.school_id, row.cohort_id): row for row in await _rows(engine, SchoolCohort)}
-    training: dict[uuid.UUID, int] = defaultdict(int)
+    participant_of_record = {row.id: row.participant_id for row in await _rows(engine, TrainingRecord)}
+    training: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for period in await _rows(engine, TrainingPeriod):
         if period.started_on <= today and (period.finished_on is None or period.finished_on >= today):
-            training[period.partnership_id] += 1
+            training[period.partnership_id].add(participant_of_record[period.training_record_id])
     expected = {}
     for p in await _rows(engine, Partnership):
         if lead_provider_id is not None and p.lead_provider_id != lead_provider_id:
@@ -116,7 +117,7 @@ async def expected_partnerships(engine: AsyncEngine, lead_provider_id: uuid.UUID
                 "delivery_partner_name": partners[p.delivery_partner_id],
                 "induction_tutor_name": None if detail is None else detail.induction_tutor_name,
                 "induction_tutor_email": None if detail is None else detail.induction_tutor_email,
-                "participants_currently_training": training[p.id],
+                "participants_currently_training": len(training[p.id]),
                 "updated_at": p.updated_at,
                 "created_at": p.created_at,
             }

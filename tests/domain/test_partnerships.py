@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from gateway import clock
 from gateway.db.engine import read_connection
+from gateway.db.tables import TrainingPeriod
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.paging import OffsetPage, SortKey
@@ -182,6 +184,21 @@ class TestParticipantsCurrentlyTraining:
             (row,) = await _list(world, world.provider(world.alpha))
 
         assert row.participants_currently_training == 4
+
+    async def test_counts_a_participant_withdrawn_and_resumed_today_once(self, world):
+        partnership = await world.partner(world.alpha)
+        today = date(2025, 11, 10)
+        place = dict(school_id=world.school, cohort_id=world.cohort_2025, partnership_id=partnership)
+        withdrawn = await make_training_period(world.db, started_on=today - timedelta(days=30), finished_on=today, **place)
+        periods = TrainingPeriod.__table__
+        async with read_connection(world.db.engine) as conn:
+            record = (await conn.execute(select(periods.c.training_record_id).where(periods.c.id == withdrawn))).scalar_one()
+        await make_training_period(world.db, started_on=today, training_record_id=record, **place)
+
+        with clock.travel_to(A_MOMENT.replace(year=today.year, month=today.month, day=today.day)):
+            (row,) = await _list(world, world.provider(world.alpha))
+
+        assert row.participants_currently_training == 1
 
     async def test_is_zero_without_participants(self, world):
         await world.partner(world.alpha)

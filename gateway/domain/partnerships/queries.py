@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
-from gateway.db.tables import Cohort, DeliveryPartner, Partnership, School, SchoolCohort, TrainingPeriod
+from gateway.db.tables import Cohort, DeliveryPartner, Partnership, School, SchoolCohort, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
@@ -24,6 +24,7 @@ _school_cohorts = SchoolCohort.__table__
 _cohorts = Cohort.__table__
 _delivery_partners = DeliveryPartner.__table__
 _periods = TrainingPeriod.__table__
+_records = TrainingRecord.__table__
 
 SORTABLE: dict[str, ColumnElement] = {"created_at": _partnerships.c.created_at, "updated_at": _partnerships.c.updated_at}
 DEFAULT_ORDER = (SortKey("created_at"),)
@@ -61,10 +62,15 @@ class PartnershipRow:
 
 
 def _participants_currently_training() -> ColumnElement[int]:
-    """Training periods on the partnership whose ``[started_on, finished_on]`` contains today (no end: ongoing)."""
+    """Participants with a training period on the partnership whose ``[started_on, finished_on]`` contains today.
+
+    Counted once each: a participant withdrawn and resumed on the same day has two
+    such periods (the old one finishes today, the new one starts today).
+    """
     today = clock.today()
     return (
-        select(func.count())
+        select(func.count(func.distinct(_records.c.participant_id)))
+        .join_from(_periods, _records, _records.c.id == _periods.c.training_record_id)
         .where(
             _periods.c.partnership_id == _partnerships.c.id,
             _periods.c.started_on <= today,
