@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
@@ -47,3 +48,14 @@ def parse_cohort_years(values: Iterable[str]) -> list[int]:
 def split_list(value: str) -> list[str]:
     """A comma-separated filter value as its non-empty items."""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_ids(values: Iterable[str]) -> list[uuid.UUID]:
+    """Ids of a list filter; a malformed one names no record, so it matches nothing (as an unknown id would)."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value).strip()))
+        except ValueError:
+            continue
+    return found

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.domain.errors import NotFound
-from gateway.domain.filters import parse_cohort_years, parse_updated_since
+from gateway.domain.filters import parse_cohort_years, parse_ids, parse_updated_since
 
 lead_provider_filter = Annotated[
     strawberry.ID | None,
@@ -32,3 +32,7 @@ def cohort_years(values: list[str] | None) -> list[int] | None:
 
 def updated_since(value: str | None):
     return None if value is None else parse_updated_since(value)
+
+
+def ids(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
+    return None if values is None else parse_ids(values)

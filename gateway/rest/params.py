@@ -9,7 +9,7 @@ from datetime import datetime
 from starlette.datastructures import QueryParams
 
 from gateway.domain.errors import BadRequest, NotFound
-from gateway.domain.filters import parse_cohort_years, parse_updated_since, split_list
+from gateway.domain.filters import parse_cohort_years, parse_ids, parse_updated_since, split_list
 from gateway.domain.paging import DEFAULT_PAGE_SIZE, OffsetPage, SortKey, clamp_page_size
 
 MAX_PAGE_NUMBER = 10**12
@@ -55,17 +55,8 @@ class ListQuery:
         return None if value is None else parse_updated_since(value)
 
     def ids(self, name: str) -> list[uuid.UUID] | None:
-        """A comma list of ids; malformed ones match nothing (as an unknown id would)."""
         value = self.filters.get(name)
-        if value is None:
-            return None
-        found = []
-        for item in split_list(value):
-            try:
-                found.append(uuid.UUID(item))
-            except ValueError:
-                continue
-        return found
+        return None if value is None else parse_ids(split_list(value))
 
     def sort(self, allowed: Mapping[str, str], default: Sequence[SortKey]) -> list[SortKey]:
         """``sort=a,-b`` over the published keys in ``allowed`` (published name -> domain key); unknown keys are ignored."""

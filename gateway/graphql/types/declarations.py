@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -91,19 +90,6 @@ class Declaration:
     )
 
 
-def _ids(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
-    """A list of ids as UUIDs; malformed ones match nothing, as an unknown id would (as on the REST API)."""
-    if values is None:
-        return None
-    found = []
-    for value in values:
-        try:
-            found.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
-    return found
-
-
 @strawberry.type
 class DeclarationQuery:
     @strawberry.field(
@@ -132,8 +118,8 @@ class DeclarationQuery:
         ctx = info.context
         filters = DeclarationFilters(
             cohort_years=arguments.cohort_years(cohort),
-            participant_ids=_ids(participant_id),
-            delivery_partner_ids=_ids(delivery_partner_id),
+            participant_ids=arguments.ids(participant_id),
+            delivery_partner_ids=arguments.ids(delivery_partner_id),
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )

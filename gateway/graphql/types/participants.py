@@ -8,7 +8,6 @@ caller may read of them (name, email, TRN), as the unfunded mentors list does.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -188,19 +187,6 @@ class Participant:
     )
 
 
-def _ids(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
-    """Ids of a list filter; a malformed one names no record, so it matches nothing (as an unknown id would)."""
-    if values is None:
-        return None
-    found = []
-    for value in values:
-        try:
-            found.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
-    return found
-
-
 @strawberry.type
 class ParticipantQuery:
     @strawberry.field(
@@ -230,7 +216,7 @@ class ParticipantQuery:
         filters = ParticipantFilters(
             cohort_years=arguments.cohort_years(cohort),
             training_statuses=None if training_status is None else [status.value for status in training_status],
-            from_participant_ids=_ids(from_participant_id),
+            from_participant_ids=arguments.ids(from_participant_id),
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -78,19 +77,6 @@ class Partnership:
     )
 
 
-def _ids(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
-    """Ids of a list filter; a malformed one names no record, so it matches nothing (as an unknown id would)."""
-    if values is None:
-        return None
-    found = []
-    for value in values:
-        try:
-            found.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
-    return found
-
-
 @strawberry.type
 class PartnershipQuery:
     @strawberry.field(description="Your partnerships (analysts: every lead provider's).")
@@ -112,7 +98,7 @@ class PartnershipQuery:
         ctx = info.context
         filters = PartnershipFilters(
             cohort_years=cohort_years(cohort),
-            delivery_partner_ids=_ids(delivery_partner_id),
+            delivery_partner_ids=arguments.ids(delivery_partner_id),
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )
