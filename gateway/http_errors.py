@@ -12,6 +12,7 @@ import uuid
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from gateway.responses import OrjsonResponse
 
@@ -26,12 +27,26 @@ def request_id(request: Request) -> str:
     return request.headers.get("x-request-id") or request.scope.setdefault("state", {}).setdefault("request_id", uuid.uuid4().hex)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path.
+
+    Starlette's router answers 405 with the methods of the first route whose path
+    matched, but a path's methods are often split over routes (GET and POST of
+    ``/participant-declarations`` have their own handlers), so ask all of them.
+    """
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.scope["path"]):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def http_exception(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return OrjsonResponse(NOT_FOUND_BODY, status_code=404)
     if exc.status_code == 405:
         body = {"errors": [{"title": "Method not allowed", "detail": f"{request.method} is not supported on {request.url.path}"}]}
-        return OrjsonResponse(body, status_code=405, headers=exc.headers)
+        return OrjsonResponse(body, status_code=405, headers={"Allow": allowed_methods(request)})
     if exc.status_code == 413:
         body = {"errors": [{"title": "Payload too large", "detail": "The request body must not exceed 1 MB"}]}
         return OrjsonResponse(body, status_code=413)

@@ -83,6 +83,12 @@ class TestJsonErrors:
         assert response.headers["content-type"].startswith("application/json")
         assert response.json()["errors"][0]["title"] == "Method not allowed"
 
+    async def test_a_405_allows_every_method_of_the_path_not_only_the_first_routes(self, readonly_db, client):
+        token = await issue_token(readonly_db.engine, role=Role.ANALYST)
+        response = await client.delete("/api/v3/participant-declarations", headers=bearer(token))
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, HEAD, POST"
+
 
 class TestTimeTravel:
     async def test_a_malformed_server_date_header_is_a_400_not_a_silent_now(self, readonly_db, client):
