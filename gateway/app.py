@@ -35,7 +35,8 @@ async def lifespan(_app: Starlette):
     await get_engine().dispose()
 
 
-def create_app() -> Starlette:
+def create_app(*, rate_limit: int | None = None) -> Starlette:
+    """``rate_limit``: requests per token and five-minute window, instead of the GATEWAY_RATE_LIMIT setting."""
     settings = get_settings()
     routes = [
         Route("/healthz", health.healthz),
@@ -47,7 +48,7 @@ def create_app() -> Starlette:
         routes=routes,
         middleware=[
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
-            Middleware(AuthenticationMiddleware),
+            Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],
         exception_handlers={
             HTTPException: http_errors.http_exception,

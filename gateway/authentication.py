@@ -4,6 +4,10 @@ The middleware resolves ``Authorization: Bearer <token>`` to a domain
 ``Caller`` and leaves it in ``scope["state"]["caller"]`` (``None`` when the
 token is missing or unknown). The REST face refuses such requests with the
 published 401 here; GraphQL answers its own way (an ``UNAUTHENTICATED`` error).
+
+The same statement counts the request against the token's rate limit
+(gateway.domain.rate_limits), so a read request still costs one round trip
+before its route runs; a request over the limit is answered 429 here.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.db.engine import read_connection
-from gateway.domain import tokens
+from gateway.domain import rate_limits, tokens
 from gateway.domain.callers import Caller
+from gateway.rate_limiting import send_too_many_requests
 
 ACCESS_DENIED_BODY = orjson.dumps({"error": "HTTP Token: Access denied"})
 REST_PREFIX = "/api/"
@@ -35,8 +40,10 @@ def caller_of(scope: Scope) -> Caller | None:
 
 
 class AuthenticationMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, rate_limit: int) -> None:
         self.app = app
+        self.rate_limit = rate_limit
+        """Requests per token and window; 0: not counted."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,13 +55,21 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope)
-        caller = None
+        caller = counted = None
+        now = rate_limits.real_now()
         if token:
             async with read_connection() as conn:
-                caller = await tokens.authenticate(conn, token)
+                if self.rate_limit:
+                    found = await rate_limits.authenticate_and_count(conn, token, limit=self.rate_limit, at=now)
+                    caller, counted = found or (None, None)
+                else:
+                    caller = await tokens.authenticate(conn, token)
         scope.setdefault("state", {})["caller"] = caller
         if caller is None and path.startswith(REST_PREFIX):
             await send({"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"application/json")]})
             await send({"type": "http.response.body", "body": ACCESS_DENIED_BODY})
+            return
+        if counted is not None and counted.over_limit:
+            await send_too_many_requests(send, counted, now=now, graphql=not path.startswith(REST_PREFIX))
             return
         await self.app(scope, receive, send)

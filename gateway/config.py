@@ -18,6 +18,8 @@ class Settings:
     host: str
     port: int
     compiled_execution: bool
+    rate_limit: int
+    """Requests per token in each five-minute window (domain.md section 2); 0 turns the limit off."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -53,4 +55,15 @@ def get_settings() -> Settings:
         host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
         port=int(os.environ.get("GATEWAY_PORT", "8000")),
         compiled_execution=os.environ.get("GATEWAY_COMPILED_EXECUTION", "1") != "0",
+        rate_limit=_rate_limit(os.environ.get("GATEWAY_RATE_LIMIT", "1000")),
     )
+
+
+def _rate_limit(value: str) -> int:
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise SystemExit(f"GATEWAY_RATE_LIMIT must be a whole number of requests (0 turns the limit off), not {value!r}")
+    return limit

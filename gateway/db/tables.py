@@ -92,6 +92,21 @@ class ApiToken(SQLModel, table=True):
     updated_at: datetime = _updated_at()
 
 
+class RequestCount(SQLModel, table=True):
+    """The requests one token made in its current fixed window (the published rate limit, domain.md section 2).
+
+    One row per token, moved on to the new window when one begins, so old windows never pile up and
+    counting stays one statement. A counter, not a resource: no id of its own and no timestamps (those
+    read the time-travel clock; the window reads the real one, gateway.domain.rate_limits).
+    """
+
+    __tablename__ = "request_counts"
+
+    api_token_id: uuid.UUID = Field(foreign_key="api_tokens.id", primary_key=True, ondelete="CASCADE")
+    window_start: datetime = Field(sa_type=UTCDateTime)
+    count: int
+
+
 class DeliveryPartner(SQLModel, table=True):
     __tablename__ = "delivery_partners"
 

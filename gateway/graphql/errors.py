@@ -21,6 +21,9 @@ _CODES: tuple[tuple[type[Exception], str], ...] = (
     (Forbidden, "FORBIDDEN"),
     (Unauthenticated, "UNAUTHENTICATED"),
 )
+# Over the published rate limit. Answered at the request edge before any operation runs
+# (gateway/rate_limiting.py), so no exception maps to it.
+RATE_LIMITED = "RATE_LIMITED"
 
 
 def _code_for(original: BaseException | None) -> str:
