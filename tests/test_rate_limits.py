@@ -20,11 +20,12 @@ from gateway.db.engine import read_connection, write_transaction
 from gateway.db.migrate import alembic_config
 from gateway.db.tables import RequestCount
 from gateway.domain import rate_limits, tokens
-from gateway.rest.openapi import OPENAPI_PATH
+from gateway.rest.openapi import OPENAPI_PATH, operations, served_document
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION
 from gateway.vocabulary import Role
 from tests.database_state import database_state
+from tests.rest.openapi_validation import ResponseValidator
 from tests.support import bearer, issue_token
 from tests.write_action_cases import AMBITION_PARTNER
 
@@ -271,6 +272,24 @@ class TestSetting:
                 get_settings()
         finally:
             get_settings.cache_clear()
+
+
+class TestServedDocument:
+    def test_every_operation_that_needs_a_token_documents_429_with_retry_after(self):
+        for path, method, operation in operations(served_document()["paths"]):
+            responses = operation["responses"]
+            assert ("429" in responses) == (path != OPENAPI_PATH), (method, path)
+            if path != OPENAPI_PATH:
+                assert "Retry-After" in responses["429"]["headers"]
+
+    async def test_the_429_body_validates_against_the_served_document(self, readonly_db, limited):
+        headers = await _analyst(readonly_db)
+        await _use_up(limited, headers)
+        body = (await limited.get(REST_PATH, headers=headers)).json()
+
+        validator = ResponseValidator(served_document())
+        assert validator.errors(REST_PATH, body, status="429") == []
+        assert validator.errors(REST_PATH, {"error": "Slow down"}, status="429") != []
 
 
 class TestMigration:

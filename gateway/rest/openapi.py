@@ -30,7 +30,7 @@ How this gateway differs from the reference (docs/domain.md sections 3-7):
 5. Errors. Every error body is ``{"errors": [{"title", "detail"}]}`` (domain.md
    section 3), where the reference documents ``{"title", "detail"}`` for 404,
    ``{"bad_request"}`` for 400 and ``{"error": [...]}`` with other titles for
-   422. Every operation documents the statuses it can answer: 401; 400 on
+   422. Every operation documents the statuses it can answer: 401 and 429; 400 on
    lists (page, ``filter`` not a hash, ``updated_since``, a missing required
    filter) and on bodies that are not the published structure; 404 on paths
    with an id; 422 on actions.
@@ -43,6 +43,10 @@ How this gateway differs from the reference (docs/domain.md sections 3-7):
 9. The only server is this gateway (``/``), not DfE's sandbox and production.
 10. The document describes itself: ``GET /api/v3/openapi.json``, public (no
     token), as DfE's published Swagger documentation is.
+11. Rate limit. The reference documents none; the published limit (1,000
+    requests per token in five minutes, domain.md section 2) answers 429 with
+    ``{"error": "Retry later"}`` (the live service's Rack::Attack body) and a
+    ``Retry-After`` header, on every operation that needs a token.
 """
 
 from __future__ import annotations
@@ -186,7 +190,7 @@ def operations(paths: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]
 def _describe_this_gateway(document: dict[str, Any]) -> None:
     document["info"]["description"] += (
         " Served by this gateway: the published 3.0.0 contract with the gateway's differences applied"
-        " (paths without /ecf, the newer partnership shape, added attributes, the error bodies it sends)."
+        " (paths without /ecf, the newer partnership shape, added attributes, the error bodies it sends, the rate limit)."
     )
     document["servers"] = [{"url": "/", "description": "This gateway"}]
 
@@ -256,6 +260,12 @@ def _use_published_error_bodies(schemas: dict[str, Any]) -> None:
     unauthorised = schemas["UnauthorisedResponse"]
     unauthorised["required"] = ["error"]
     unauthorised["properties"]["error"]["enum"] = ["HTTP Token: Access denied"]
+    schemas["TooManyRequestsResponse"] = {
+        "description": "Over the rate limit: by default 1,000 requests per token in a five-minute window",
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string", "enum": ["Retry later"]}},
+    }
 
 
 def _add_partnerships_without_challenge(schemas: dict[str, Any]) -> None:
@@ -289,6 +299,7 @@ def _document_error_responses(paths: dict[str, Any]) -> None:
     for path, method, operation in operations(paths):
         responses = operation.setdefault("responses", {})
         responses.setdefault("401", _response("Unauthorized", "UnauthorisedResponse"))
+        responses.setdefault("429", _too_many_requests())
         names_parameters = {p.get("name") for p in operation.get("parameters", [])}
         if "page" in names_parameters or any(str(n).startswith("filter[") for n in names_parameters):
             responses.setdefault("400", _response("Bad or missing parameters", "BadRequestResponse"))
@@ -330,6 +341,14 @@ def _openapi_operation() -> dict[str, Any]:
 
 def _response(description: str, schema: str) -> dict[str, Any]:
     return {"description": description, "content": {JSON: {"schema": {"$ref": f"{SCHEMAS}{schema}"}}}}
+
+
+def _too_many_requests() -> dict[str, Any]:
+    response = _response("Too many requests", "TooManyRequestsResponse")
+    response["headers"] = {
+        "Retry-After": {"description": "Seconds until the rate limit's window ends", "schema": {"type": "integer", "minimum": 1}}
+    }
+    return response
 
 
 def _renamed_refs(node: Any, renames: dict[str, str]) -> Any:
