@@ -139,7 +139,11 @@ async def readonly_db(shared_sandbox: Database) -> AsyncIterator[Database]:
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the app, over whichever database fixture the test asked for."""
     from gateway.app import create_app
+    from tests.support import UNREACHED_RATE_LIMIT
 
-    transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
+    # The suite sends thousands of requests with a handful of tokens within minutes: the published limit
+    # would throttle it. A limit it never reaches still counts every request the way production does;
+    # tests/test_rate_limits.py builds its own app with a small limit.
+    transport = httpx.ASGITransport(app=create_app(rate_limit=UNREACHED_RATE_LIMIT), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
         yield http

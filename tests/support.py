@@ -9,6 +9,9 @@ from gateway.db.engine import write_transaction
 from gateway.domain import tokens
 from gateway.vocabulary import Role
 
+UNREACHED_RATE_LIMIT = 1_000_000
+"""A rate limit the suite never reaches: requests are counted as in production, never throttled."""
+
 
 async def issue_token(engine: AsyncEngine, *, lead_provider: str | None = None, role: Role = Role.LEAD_PROVIDER) -> str:
     async with write_transaction(engine) as conn:

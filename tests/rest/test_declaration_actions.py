@@ -16,7 +16,7 @@ from gateway.vocabulary import Role
 from tests.declaration_refusals import REFUSALS, VOID_REFUSALS, _refusals_database, refusals_db, void_target  # noqa: F401 - fixtures
 from tests.declaration_scenarios import declaration_in_db, make_trainee, snapshot
 from tests.rest.openapi_validation import ResponseValidator
-from tests.support import bearer, issue_token
+from tests.support import UNREACHED_RATE_LIMIT, bearer, issue_token
 
 DECLARATIONS = "/api/v3/participant-declarations"
 VOID = "/api/v3/participant-declarations/{id}/void"
@@ -141,7 +141,7 @@ class TestTimeTravel:
 
 
 def _client_on_app() -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
+    transport = httpx.ASGITransport(app=create_app(rate_limit=UNREACHED_RATE_LIMIT), raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url="http://gateway.test")
 
 
