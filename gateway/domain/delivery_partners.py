@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.tables import Cohort, DeliveryPartner, ProviderRelationship
 from gateway.domain.callers import Caller
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.paging import Page, SortKey, count_rows, windowed
 
 _dp = DeliveryPartner.__table__
 _rel = ProviderRelationship.__table__
@@ -83,15 +83,12 @@ async def list_delivery_partners(
 
 
 async def count_delivery_partners(conn: AsyncConnection, caller: Caller, *, filters: DeliveryPartnerFilters) -> int:
-    stmt = select(func.count()).select_from(_visible_to(caller, filters).subquery())
-    return (await conn.execute(stmt)).scalar_one()
+    return await count_rows(conn, _visible_to(caller, filters))
 
 
 async def get_delivery_partner(conn: AsyncConnection, caller: Caller, delivery_partner_id: uuid.UUID) -> DeliveryPartnerRow:
     found = await delivery_partners_by_id(conn, caller, [delivery_partner_id], visible_only=True)
-    if delivery_partner_id not in found:
-        raise NotFound()
-    return found[delivery_partner_id]
+    return one_found(found, delivery_partner_id)
 
 
 async def delivery_partners_by_id(

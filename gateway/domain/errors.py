@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+Found = TypeVar("Found")
 
 
 class DomainError(Exception):
@@ -19,6 +23,13 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     """Missing, or not visible to the caller: the two are deliberately indistinguishable."""
+
+
+def one_found(found: Mapping[Hashable, Found], key: Hashable) -> Found:
+    """The record ``key`` names among those a lookup found for the caller; ``NotFound`` if it is not there."""
+    if key not in found:
+        raise NotFound()
+    return found[key]
 
 
 class BadRequest(DomainError):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, false, or_
+from sqlalchemy import ColumnElement, Select, Subquery, and_, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.domain.errors import BadRequest
 
@@ -45,6 +46,16 @@ class KeysetPage:
 
 
 Page = OffsetPage | KeysetPage
+
+
+async def count_rows(conn: AsyncConnection, stmt: Select) -> int:
+    """How many rows ``stmt`` selects over all its pages (a list's ``totalCount``)."""
+    return (await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+
+
+def columns_of(visible: Subquery, names: Iterable[str]) -> dict[str, ColumnElement]:
+    """The sortable keys of a list built over a subquery, as that subquery's columns."""
+    return {name: visible.c[name] for name in names}
 
 
 def clamp_page_size(size: int) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.tables import Cohort, Partnership, School, SchoolCohort, TrainingPeriod
@@ -26,7 +26,7 @@ from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.filters import parse_cohort_years
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.paging import Page, SortKey, count_rows, windowed
 from gateway.vocabulary import InductionProgrammeChoice, TrainingProgramme
 
 _schools = School.__table__
@@ -193,8 +193,7 @@ async def list_schools(
 
 
 async def count_schools(conn: AsyncConnection, caller: Caller, *, filters: SchoolFilters) -> int:
-    stmt = select(func.count()).select_from(_visible_to(caller, filters).subquery())
-    return (await conn.execute(stmt)).scalar_one()
+    return await count_rows(conn, _visible_to(caller, filters))
 
 
 async def get_school(

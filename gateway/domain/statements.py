@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.tables import Cohort, Statement
 from gateway.domain.callers import Caller
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, ordered, windowed
+from gateway.domain.paging import Page, SortKey, count_rows, ordered, windowed
 from gateway.vocabulary import StatementStatus
 
 _statements = Statement.__table__
@@ -123,15 +123,12 @@ async def list_statements(
 
 
 async def count_statements(conn: AsyncConnection, caller: Caller, *, filters: StatementFilters) -> int:
-    stmt = select(func.count()).select_from(_filtered(caller, filters).subquery())
-    return (await conn.execute(stmt)).scalar_one()
+    return await count_rows(conn, _filtered(caller, filters))
 
 
 async def get_statement(conn: AsyncConnection, caller: Caller, statement_id: uuid.UUID) -> StatementRow:
     found = await statements_by_id(conn, caller, [statement_id])
-    if statement_id not in found:
-        raise NotFound()
-    return found[statement_id]
+    return one_found(found, statement_id)
 
 
 async def statements_by_id(conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StatementRow]:

@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Date, Select, func, or_, select
+from sqlalchemy import Date, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from gateway.db.tables import Cohort, Declaration, Partnership, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, ordered, windowed
+from gateway.domain.paging import Page, SortKey, count_rows, ordered, windowed
 from gateway.vocabulary import BILLABLE_STATES, CourseIdentifier, DeclarationState, DeclarationType
 
 _declarations = Declaration.__table__
@@ -204,15 +204,12 @@ async def list_declarations(
 
 
 async def count_declarations(conn: AsyncConnection, caller: Caller, *, filters: DeclarationFilters) -> int:
-    stmt = select(func.count()).select_from(_filtered(caller, filters).subquery())
-    return (await conn.execute(stmt)).scalar_one()
+    return await count_rows(conn, _filtered(caller, filters))
 
 
 async def get_declaration(conn: AsyncConnection, caller: Caller, declaration_id: uuid.UUID) -> DeclarationRow:
     found = await declarations_by_id(conn, caller, [declaration_id])
-    if declaration_id not in found:
-        raise NotFound()
-    return found[declaration_id]
+    return one_found(found, declaration_id)
 
 
 async def declarations_by_id(conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, DeclarationRow]:

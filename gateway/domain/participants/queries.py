@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,9 +27,9 @@ from sqlalchemy.sql.functions import FunctionElement
 from gateway.db.tables import Cohort, Participant, ParticipantIdChange, Partnership, TrainingPeriod, TrainingRecord
 from gateway.db.types import UTCDateTime
 from gateway.domain.callers import Caller
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import EnrolmentRow, enrolments_by_participant, latest_periods, provider_scope, training_status_sql
 from gateway.vocabulary import TrainingStatus
 
@@ -160,30 +160,24 @@ def _listed(caller: Caller, filters: ParticipantFilters) -> tuple[Select, Subque
     return stmt, visible
 
 
-def _sortable(visible: Subquery) -> Mapping[str, ColumnElement]:
-    return {name: visible.c[name] for name in SORTABLE}
-
-
 async def list_participants(
     conn: AsyncConnection, caller: Caller, *, filters: ParticipantFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
 ) -> list[ParticipantRow]:
     stmt, visible = _listed(caller, filters)
-    rows = (await conn.execute(windowed(stmt, _sortable(visible), visible.c.id, order, page))).all()
+    rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
     return await _complete(conn, caller, rows, filters.lead_provider_id)
 
 
 async def count_participants(conn: AsyncConnection, caller: Caller, *, filters: ParticipantFilters) -> int:
     stmt, _ = _listed(caller, filters)
-    return (await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    return await count_rows(conn, stmt)
 
 
 async def get_participant(
     conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID, *, lead_provider_id: uuid.UUID | None = None
 ) -> ParticipantRow:
     found = await participants_by_id(conn, caller, [participant_id], lead_provider_id=lead_provider_id)
-    if participant_id not in found:
-        raise NotFound()
-    return found[participant_id]
+    return one_found(found, participant_id)
 
 
 async def participants_by_id(

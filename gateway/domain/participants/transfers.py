@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
@@ -31,7 +31,7 @@ from gateway.db.tables import LeadProvider, Participant, Partnership, School, Tr
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import provider_scope
 from gateway.domain.participants.queries import participant_updated_at
 from gateway.vocabulary import TransferStatus, TransferType
@@ -237,21 +237,17 @@ def _visible_to(caller: Caller, filters: TransferFilters) -> tuple[Select, Subqu
     return stmt, visible
 
 
-def _sortable(visible: Subquery) -> Mapping[str, ColumnElement]:
-    return {name: visible.c[name] for name in SORTABLE}
-
-
 async def list_participant_transfers(
     conn: AsyncConnection, caller: Caller, *, filters: TransferFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
 ) -> list[ParticipantTransfersRow]:
     stmt, visible = _visible_to(caller, filters)
-    rows = (await conn.execute(windowed(stmt, _sortable(visible), visible.c.id, order, page))).all()
+    rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
     return await _with_transfers(conn, caller, rows, filters.lead_provider_id)
 
 
 async def count_participant_transfers(conn: AsyncConnection, caller: Caller, *, filters: TransferFilters) -> int:
     stmt, _ = _visible_to(caller, filters)
-    return (await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    return await count_rows(conn, stmt)
 
 
 async def get_participant_transfers(

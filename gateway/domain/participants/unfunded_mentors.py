@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
 from gateway.db.tables import Participant, Partnership, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, windowed
+from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import provider_scope
 from gateway.domain.participants.queries import ParticipantRow, participant_updated_at, participants_by_id
 
@@ -108,30 +108,24 @@ def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select,
     return stmt, visible
 
 
-def _sortable(visible: Subquery) -> Mapping[str, ColumnElement]:
-    return {name: visible.c[name] for name in SORTABLE}
-
-
 async def list_unfunded_mentors(
     conn: AsyncConnection, caller: Caller, *, filters: UnfundedMentorFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
 ) -> list[UnfundedMentorRow]:
     stmt, visible = _visible_to(caller, filters)
-    rows = (await conn.execute(windowed(stmt, _sortable(visible), visible.c.id, order, page))).all()
+    rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
     return [UnfundedMentorRow(*row) for row in rows]
 
 
 async def count_unfunded_mentors(conn: AsyncConnection, caller: Caller, *, filters: UnfundedMentorFilters) -> int:
     stmt, _ = _visible_to(caller, filters)
-    return (await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    return await count_rows(conn, stmt)
 
 
 async def get_unfunded_mentor(
     conn: AsyncConnection, caller: Caller, mentor_id: uuid.UUID, *, lead_provider_id: uuid.UUID | None = None
 ) -> UnfundedMentorRow:
     found = await unfunded_mentors_by_id(conn, caller, [mentor_id], lead_provider_id=lead_provider_id)
-    if mentor_id not in found:
-        raise NotFound()
-    return found[mentor_id]
+    return one_found(found, mentor_id)
 
 
 async def unfunded_mentors_by_id(

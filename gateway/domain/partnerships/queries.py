@@ -16,7 +16,7 @@ from gateway.db.tables import Cohort, DeliveryPartner, Partnership, School, Scho
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
-from gateway.domain.paging import Page, SortKey, ordered, windowed
+from gateway.domain.paging import Page, SortKey, count_rows, ordered, windowed
 
 _partnerships = Partnership.__table__
 _schools = School.__table__
@@ -147,8 +147,7 @@ async def list_partnerships(
 
 
 async def count_partnerships(conn: AsyncConnection, caller: Caller, *, filters: PartnershipFilters) -> int:
-    stmt = select(func.count()).select_from(_filtered(caller, filters).subquery())
-    return (await conn.execute(stmt)).scalar_one()
+    return await count_rows(conn, _filtered(caller, filters))
 
 
 async def get_partnership(conn: AsyncConnection, caller: Caller, partnership_id: uuid.UUID) -> PartnershipRow:
