@@ -1,12 +1,16 @@
 """The generated bulk of the sandbox: ``scale`` units of schools with their teachers and declarations.
 
 A unit is `SCHOOLS_PER_UNIT` schools with about a thousand participants and
-four to five thousand declarations between them, written as one batch. Each
+about five thousand declarations between them, written as one batch. Each
 unit draws everything from its own random stream in a fixed order, and no
 draw depends on today, so a unit's ids and counts are the same whatever the
 scale and the day. Declarations are dated
 on or before `DECLARED_UNTIL`, a fixed date in the past; only statuses and a
 few "joining"/"leaving" dates follow the day of the seed.
+
+Unit 0 keeps the `Profile` it was first drawn with (``--scale 1``, which many
+tests read row by row); later units are a little more provider-led, so that
+``--scale 100`` has about 500,000 declarations, as the issue asks.
 """
 
 from __future__ import annotations
@@ -38,6 +42,17 @@ FIRST_TRN = 2_000_000  # the cases use 1000001 upwards
 TRNS_PER_UNIT = 2_500  # a unit has at most about 1,800 participants
 MAX_UNITS = min((1_000_000 - FIRST_URN) // SCHOOLS_PER_UNIT, (10_000_000 - FIRST_TRN) // TRNS_PER_UNIT)
 DECLARED_UNTIL = date(2026, 9, 30)
+UNIT_TABLES = (
+    "schools",
+    "school_cohorts",
+    "partnerships",
+    "participants",
+    "participant_id_changes",
+    "training_records",
+    "training_periods",
+    "declarations",
+)
+"""The tables a unit writes rows to."""
 
 _FIRST_NAMES = (
     "Aaliyah Adam Aisha Alex Alice Amara Amir Anna Ava Ben Bethany Caleb Callum Chen Daisy Dylan Eleanor Elijah Emily "
@@ -95,6 +110,36 @@ class _School:
     mentors: list[uuid.UUID] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How a unit's schools take part in each cohort: the chances a school cohort is eligible, and which offer it makes.
+
+    Each school cohort draws one number ``choice`` in [0, 1): an eligible school
+    cohort below ``partnered`` has a partnership, below ``interested`` (from
+    2024) an expression of interest; otherwise a school cohort below
+    ``school_led`` trains school-led, and above it has no early career teachers
+    that year. School-led training and expressions of interest bring
+    participants without declarations, so these shares set how many
+    declarations a participant has on average.
+    """
+
+    eligible: float
+    partnered: float
+    interested: float
+    school_led: float
+
+
+FIRST_UNIT_PROFILE = Profile(eligible=0.92, partnered=0.85, interested=0.91, school_led=0.97)
+"""Unit 0, the bulk of ``--scale 1``: about 4.4 declarations a participant; many tests read its rows, so it stays as first drawn."""
+
+LATER_UNITS_PROFILE = Profile(eligible=0.95, partnered=0.92, interested=0.96, school_led=0.98)
+"""Units 1 and up: about 1,065 participants and 5,000 declarations a unit (``--scale 100``: 106,634 and 501,891)."""
+
+
+def profile_of(unit: int) -> Profile:
+    return FIRST_UNIT_PROFILE if unit == 0 else LATER_UNITS_PROFILE
+
+
 def unit_batch(reference: Reference, unit: int, *, now: datetime) -> Batch:
     """The rows of one unit. Each unit has its own random stream and TRN range, so units can be built in any order."""
     if not 0 <= unit < MAX_UNITS:
@@ -102,7 +147,7 @@ def unit_batch(reference: Reference, unit: int, *, now: datetime) -> Batch:
     batch = Batch()
     rng = random.Random(f"sandbox bulk unit {unit}")
     trns = iter(range(FIRST_TRN + unit * TRNS_PER_UNIT, FIRST_TRN + (unit + 1) * TRNS_PER_UNIT))
-    _Unit(Builder(reference, batch, rng, now=now), unit, trns, now.date()).build()
+    _Unit(Builder(reference, batch, rng, now=now), unit, trns, now.date(), profile_of(unit)).build()
     return batch
 
 
@@ -123,8 +168,9 @@ def _days(rng: random.Random, low: int, high: int) -> timedelta:
 
 
 class _Unit:
-    def __init__(self, builder: Builder, unit: int, trns: Iterator[int], today: date) -> None:
+    def __init__(self, builder: Builder, unit: int, trns: Iterator[int], today: date, profile: Profile) -> None:
         self.b = builder
+        self.profile = profile
         self.rng = builder.rng
         self.unit = unit
         self.trns = trns
@@ -144,21 +190,22 @@ class _Unit:
         name = f"{rng.choice(_PLACES)} {rng.choice(_SCHOOL_KINDS)}"
         school = _School(self.b.school(name=name, urn=str(urn), created_at=at(date(2020, 9, 1) + _days(rng, 0, 300))), str(urn))
         usual_provider = rng.choice(LEAD_PROVIDER_NAMES)
+        profile = self.profile
         for year in COHORT_YEARS:
-            eligible = rng.random() < 0.92
+            eligible = rng.random() < profile.eligible
             tutor = None
             if rng.random() < 0.85:
                 tutor = (f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}", f"induction.tutor.{year}@{urn}.schools.example")
             self.b.school_cohort(school.id, year, eligible=eligible, tutor=tutor, created_at=at(date(year - 1, 9, 1) + _days(rng, 0, 200)))
             choice = rng.random()
-            if eligible and choice < 0.85:
+            if eligible and choice < profile.partnered:
                 lead_provider = usual_provider if rng.random() < 0.85 else rng.choice(LEAD_PROVIDER_NAMES)
                 delivery_partner = rng.choice(self.b.reference.delivery_partners_of(lead_provider, year))
                 created_at = at(date(year, 5, 1) + _days(rng, 0, 110))
                 school.offers[year] = _Offer(partnership=self.b.partnership(school.id, lead_provider, delivery_partner, year, created_at=created_at))
-            elif eligible and choice < 0.91 and year >= REGISTRATION_OPEN_FROM:
+            elif eligible and choice < profile.interested and year >= REGISTRATION_OPEN_FROM:
                 school.offers[year] = _Offer(interested_lead_provider=rng.choice(LEAD_PROVIDER_NAMES))
-            elif choice < 0.97:
+            elif choice < profile.school_led:
                 school.offers[year] = _Offer()
         return school
 

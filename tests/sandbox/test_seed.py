@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections import defaultdict
@@ -96,6 +97,10 @@ class TestMigrations:
         assert set(metadata.tables) <= names
 
 
+# The ids of unit 0 as the sandbox has always drawn them (see test_the_first_unit_is_the_one_scale_one_has_always_had).
+FIRST_UNIT_IDS_SHA256 = "5aa72b1c9088ecf68b746d26562064ba22ed21dc1eaa7d6607bd482be6a332fc"
+
+
 class TestDeterminism:
     async def test_two_seeds_into_fresh_databases_write_the_same_ids_and_counts(self, databases):
         seen = []
@@ -104,13 +109,34 @@ class TestDeterminism:
             await upgrade_to_head(db.engine)
             summary = await seed_sandbox(db.engine, scale=1)
             async with db.engine.connect() as connection:
-                ids = {name: sorted((await connection.execute(select(table.c.id))).scalars()) for name, table in metadata.tables.items()}
+                ids = {
+                    name: sorted((await connection.execute(select(table.c.id))).scalars())
+                    for name, table in metadata.tables.items()
+                    if "id" in table.c
+                }
             await db.engine.dispose()
             seen.append((summary.counts, ids))
         (counts_a, ids_a), (counts_b, ids_b) = seen
         assert counts_a == counts_b
         assert ids_a == ids_b
         assert counts_a["participants"] > 300 and counts_a["declarations"] > 1000
+
+    def test_the_first_unit_is_the_one_scale_one_has_always_had(self):
+        # Many tests read scale 1 row by row: its ids and counts must not move when the large scales are tuned.
+        now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
+        first = unit_batch(Reference(now.date()), 0, now=now).tables
+        assert {name: len(rows) for name, rows in first.items()} == {
+            "schools": 40,
+            "school_cohorts": 240,
+            "partnerships": 187,
+            "participants": 1092,
+            "training_records": 1092,
+            "training_periods": 1125,
+            "declarations": 4782,
+            "participant_id_changes": 10,
+        }
+        ids = "".join(str(row["id"]) for name in sorted(first) for row in first[name])
+        assert hashlib.sha256(ids.encode()).hexdigest() == FIRST_UNIT_IDS_SHA256
 
     async def test_a_second_seed_writes_nothing_and_says_so_unless_reset(self, empty_db):
         first = await seed_sandbox(empty_db.engine, scale=1)
@@ -136,6 +162,18 @@ class TestDeterminism:
         for unit, batch in enumerate(built):
             assert dict(batch.tables) == dict(unit_batch(reference, unit, now=now).tables)
         assert built[0].tables["participants"][0]["id"] != built[1].tables["participants"][0]["id"]
+
+
+class TestScales:
+    def test_later_units_average_about_five_thousand_declarations(self):
+        # So that --scale 100 writes about 100,000 participants and 500,000 declarations, as the issue asks.
+        now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
+        reference = Reference(now.date())
+        units = [unit_batch(reference, unit, now=now).tables for unit in range(1, 11)]
+        declarations = sum(len(unit["declarations"]) for unit in units) / len(units)
+        participants = sum(len(unit["participants"]) for unit in units) / len(units)
+        assert 4850 <= declarations <= 5150
+        assert 1000 <= participants <= 1100
 
 
 class TestReferenceData:
