@@ -11,8 +11,14 @@ What the data set holds:
 - the special cases (`gateway.sandbox.cases`): each exactly once, found by
   name with `case_id(Case.X)` or `await find_case(conn, Case.X)`;
 - the bulk (`gateway.sandbox.bulk`): ``scale`` units of about a thousand
-  participants and four to five thousand declarations each, built in a
-  worker process while the previous unit is written (`gateway.sandbox.parallel`).
+  participants and five thousand declarations each, built and encoded in a
+  worker process while the previous unit is written (`gateway.sandbox.parallel`),
+  with COPY on PostgreSQL and executemany on SQLite, in one transaction whose
+  secondary indexes are built at the end (`gateway.sandbox.bulk_load`).
+
+Once the rows are in, ANALYZE gives the planner statistics for them: a large
+seed is queried straight away, and PostgreSQL's autovacuum may not have
+analysed it yet (SQLite never does on its own).
 
 The same scale gives the same ids and counts on every run. Dates that must
 stay "in the future" and statement statuses follow today (``gateway.clock``),
@@ -35,12 +41,14 @@ from gateway.db.engine import write_transaction
 from gateway.db.tables import LeadProvider, metadata
 from gateway.domain.tokens import create_token
 from gateway.sandbox.batch import Batch
-from gateway.sandbox.bulk import MAX_UNITS
+from gateway.sandbox.bulk import MAX_UNITS, UNIT_TABLES
+from gateway.sandbox.bulk_load import bulk_load
 from gateway.sandbox.cases import CASE_LEAD_PROVIDER, Case, build_cases, case_id, find_case
+from gateway.sandbox.encoding import RowEncoder
 from gateway.sandbox.parallel import bulk_units
 from gateway.sandbox.progress import ProgressBar
 from gateway.sandbox.reference import LEAD_PROVIDER_NAMES, Reference
-from gateway.sandbox.writer import bulk_load_settings, empty_all_tables, tables_holding_rows, write_batch
+from gateway.sandbox.writer import analyze, empty_all_tables, tables_holding_rows, write_batch
 from gateway.vocabulary import Role
 
 __all__ = [
@@ -97,7 +105,7 @@ async def seed_sandbox(engine: AsyncEngine, *, scale: int = 1, reset: bool = Fal
     seeded_tables = [table.name for table in metadata.sorted_tables if table.name in first.tables]
 
     counts: Counter[str] = Counter()
-    bar = ProgressBar(scale + 1, enabled=progress)
+    bar = ProgressBar(scale + 3, enabled=progress)  # the reference rows and cases, each unit, the indexes, ANALYZE
     async with write_transaction(engine) as conn:
         if reset:
             await empty_all_tables(conn)
@@ -109,12 +117,17 @@ async def seed_sandbox(engine: AsyncEngine, *, scale: int = 1, reset: bool = Fal
                     skipped_because=f"the database already holds rows in {', '.join(held)}; use reset (gateway seed --reset) to replace them",
                 )
         await write_batch(conn, first, counts)
-    bar.advance(rows=len(first))
-    async with engine.connect() as conn, bulk_load_settings(conn):
-        async for batch in bulk_units(reference, scale, now=now):
-            async with conn.begin():  # one transaction per unit
-                await write_batch(conn, batch, counts)
-            bar.advance(rows=len(batch))
+    bar.advance(counts)
+    encoder = RowEncoder(engine.dialect)
+    async with engine.connect() as conn:
+        async with bulk_load(conn, encoder, list(UNIT_TABLES)) as load:
+            async for rows in bulk_units(reference, scale, now=now, dialect=engine.dialect):
+                await load.write(rows, counts)
+                bar.advance(counts)
+            await load.rebuild_indexes()
+        bar.advance(counts)
+        await analyze(conn)
+    bar.advance(counts)
     bar.close()
     ordered = {table.name: counts[table.name] for table in metadata.sorted_tables if counts[table.name]}
     return SeedSummary(scale, ordered, time.perf_counter() - started)

@@ -1,10 +1,11 @@
-"""Writes batches of sandbox rows with bulk Core inserts, and empties the tables for a reset."""
+"""Writes the first sandbox rows, empties the tables for a reset, and refreshes the planner's statistics afterwards.
+
+The bulk goes through `gateway.sandbox.bulk_load` instead.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,15 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.db.tables import metadata
 from gateway.sandbox.batch import Batch
 
-# A page cache big enough for the indexes of a large sandbox: random UUID keys touch pages all over them.
-SQLITE_BULK_CACHE_KIB = 256 * 1024
-
 # Small enough to keep each statement's parameters modest, large enough that round trips do not dominate.
 CHUNK_ROWS = 4000
 
 
 async def write_batch(conn: AsyncConnection, batch: Batch, counts: Counter[str]) -> None:
-    """Insert a batch, parents before children."""
+    """Insert a batch with Core inserts, parents before children, in the caller's transaction."""
     for table in metadata.sorted_tables:
         rows = batch.tables.get(table.name)
         if not rows:
@@ -28,6 +26,12 @@ async def write_batch(conn: AsyncConnection, batch: Batch, counts: Counter[str])
         for start in range(0, len(rows), CHUNK_ROWS):
             await conn.execute(table.insert(), rows[start : start + CHUNK_ROWS])
         counts[table.name] += len(rows)
+
+
+async def analyze(conn: AsyncConnection) -> None:
+    """Give the planner statistics for the new rows (sqlite_stat1 on SQLite), so the first queries do not plan blind."""
+    async with conn.begin():
+        await conn.execute(text("ANALYZE"))
 
 
 async def tables_holding_rows(conn: AsyncConnection, names: list[str]) -> list[str]:
@@ -49,19 +53,3 @@ async def empty_all_tables(conn: AsyncConnection) -> None:
         return
     for table in tables:
         await conn.execute(table.delete())
-
-
-@asynccontextmanager
-async def bulk_load_settings(conn: AsyncConnection) -> AsyncIterator[None]:
-    """Connection settings for writing many rows, put back afterwards (the connection returns to the pool)."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    previous = await conn.scalar(text("PRAGMA cache_size"))
-    await conn.execute(text(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}"))
-    await conn.commit()
-    try:
-        yield
-    finally:
-        await conn.execute(text(f"PRAGMA cache_size = {int(previous)}"))
-        await conn.commit()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
@@ -36,9 +37,11 @@ from gateway.db.tables import (
 from gateway.domain.declaration_digest import submission_digest
 from gateway.domain.errors import NotFound
 from gateway.domain.tokens import digest
-from gateway.sandbox.bulk import unit_batch
+from gateway.sandbox.bulk import SCHOOLS_PER_UNIT, unit_batch
 from gateway.sandbox.cases import CASE_TABLES, DECLARATION_IN_STATE, DEFERRED, WITHDRAWN, Case, case_id, find_case
+from gateway.sandbox.encoding import RowEncoder
 from gateway.sandbox.parallel import PARALLEL_FROM_UNITS, bulk_units
+from gateway.sandbox.progress import ProgressBar
 from gateway.sandbox.reference import (
     AMBITION,
     DELIVERY_PARTNER_OF_TWO_PROVIDERS,
@@ -101,25 +104,41 @@ class TestMigrations:
 FIRST_UNIT_IDS_SHA256 = "5aa72b1c9088ecf68b746d26562064ba22ed21dc1eaa7d6607bd482be6a332fc"
 
 
+async def _seeded_at_scale(databases, scale: int):
+    db = await databases.create()
+    await upgrade_to_head(db.engine)
+    summary = await seed_sandbox(db.engine, scale=scale)
+    return db, summary
+
+
+async def _ids_and_counts(engine) -> tuple[dict, dict]:
+    async with engine.connect() as connection:
+        ids = {
+            name: sorted((await connection.execute(select(table.c.id))).scalars())
+            for name, table in metadata.tables.items()
+            if "id" in table.c
+        }
+    return ids, {name: len(values) for name, values in ids.items()}
+
+
+@pytest.fixture(scope="module")
+async def scale_two(databases):
+    """Two fresh databases seeded at scale 2: the cases, unit 0 (all of scale 1) and unit 1 (the profile of the large scales)."""
+    seeded = [await _seeded_at_scale(databases, 2) for _ in range(2)]
+    yield seeded
+    for db, _ in seeded:
+        await db.engine.dispose()
+
+
 class TestDeterminism:
-    async def test_two_seeds_into_fresh_databases_write_the_same_ids_and_counts(self, databases):
-        seen = []
-        for _ in range(2):
-            db = await databases.create()
-            await upgrade_to_head(db.engine)
-            summary = await seed_sandbox(db.engine, scale=1)
-            async with db.engine.connect() as connection:
-                ids = {
-                    name: sorted((await connection.execute(select(table.c.id))).scalars())
-                    for name, table in metadata.tables.items()
-                    if "id" in table.c
-                }
-            await db.engine.dispose()
-            seen.append((summary.counts, ids))
-        (counts_a, ids_a), (counts_b, ids_b) = seen
+    async def test_two_seeds_into_fresh_databases_write_the_same_ids_and_counts(self, scale_two):
+        (db_a, summary_a), (db_b, summary_b) = scale_two
+        ids_a, counts_a = await _ids_and_counts(db_a.engine)
+        ids_b, counts_b = await _ids_and_counts(db_b.engine)
+        assert summary_a.counts == summary_b.counts
         assert counts_a == counts_b
         assert ids_a == ids_b
-        assert counts_a["participants"] > 300 and counts_a["declarations"] > 1000
+        assert counts_a["participants"] > 2000 and counts_a["declarations"] > 9000
 
     def test_the_first_unit_is_the_one_scale_one_has_always_had(self):
         # Many tests read scale 1 row by row: its ids and counts must not move when the large scales are tuned.
@@ -153,18 +172,34 @@ class TestDeterminism:
         captured = capsys.readouterr()
         assert "100%" in captured.err and captured.out == ""
 
-
-    async def test_a_worker_process_builds_the_same_units_as_the_seeding_process(self):
+    async def test_a_worker_process_builds_the_same_units_as_the_seeding_process(self, readonly_db):
         now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
         reference = Reference(now.date())
-        built = [batch async for batch in bulk_units(reference, PARALLEL_FROM_UNITS, now=now)]
+        dialect = readonly_db.engine.dialect
+        built = [rows async for rows in bulk_units(reference, PARALLEL_FROM_UNITS, now=now, dialect=dialect)]
         assert len(built) == PARALLEL_FROM_UNITS
-        for unit, batch in enumerate(built):
-            assert dict(batch.tables) == dict(unit_batch(reference, unit, now=now).tables)
-        assert built[0].tables["participants"][0]["id"] != built[1].tables["participants"][0]["id"]
+        encoder = RowEncoder(dialect)
+        for unit, rows in enumerate(built):
+            assert rows == encoder.encode(unit_batch(reference, unit, now=now))
+        assert built[0]["participants"][0] != built[1]["participants"][0]
 
 
 class TestScales:
+    async def test_scale_two_is_scale_one_and_one_more_unit(self, scale_two, readonly_db):
+        (db, summary), _ = scale_two
+        _, two = await _ids_and_counts(db.engine)
+        _, one = await _ids_and_counts(readonly_db.engine)
+        assert two == {name: summary.counts.get(name, 0) for name in two}
+        grown = {name: two[name] - one[name] for name in two if two[name] != one[name]}
+        assert set(grown) == {
+            "schools", "school_cohorts", "partnerships", "participants", "training_records", "training_periods",
+            "declarations", "participant_id_changes",
+        }  # fmt: skip
+        assert grown["schools"] == SCHOOLS_PER_UNIT
+        assert 900 <= grown["participants"] <= 1300
+        assert 4500 <= grown["declarations"] <= 5500
+        assert grown["training_periods"] >= grown["participants"]
+
     def test_later_units_average_about_five_thousand_declarations(self):
         # So that --scale 100 writes about 100,000 participants and 500,000 declarations, as the issue asks.
         now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
@@ -174,6 +209,69 @@ class TestScales:
         participants = sum(len(unit["participants"]) for unit in units) / len(units)
         assert 4850 <= declarations <= 5150
         assert 1000 <= participants <= 1100
+
+    async def test_the_planner_has_statistics_for_the_seeded_rows(self, scale_two):
+        (db, summary), _ = scale_two
+        async with db.engine.connect() as connection:
+            if db.is_postgres:
+                analysed = (await connection.execute(
+                    text("SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('participants', 'declarations')")
+                )).all()
+                assert len(analysed) == 2 and all(last_analyze is not None for _, last_analyze in analysed)
+                estimated = await connection.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'declarations'"))
+            else:
+                stats = (await connection.execute(text("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl IN ('participants', 'declarations')"))).all()
+                assert {tbl for tbl, _ in stats} == {"participants", "declarations"}
+                estimated = max(int(stat.split()[0]) for tbl, stat in stats if tbl == "declarations")
+        assert estimated == summary.counts["declarations"]
+
+
+    async def test_the_indexes_are_those_the_migrations_made(self, scale_two, empty_db):
+        # The bulk load drops the secondary indexes of the bulk tables and builds them again at the end.
+        async def indexes(engine) -> list:
+            async with engine.connect() as connection:
+                if engine.dialect.name == "postgresql":
+                    query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname"
+                else:
+                    query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+                return (await connection.execute(text(query))).all()
+
+        (db, _), _ = scale_two
+        migrated = await indexes(empty_db.engine)
+        assert any(name == "ix_declarations_participant_id" for name, _ in migrated)
+        assert await indexes(db.engine) == migrated
+
+
+class TestProgress:
+    COUNTS = {"schools": 90, "participants": 2155, "training_periods": 2229, "declarations": 9517, "statements": 1830}
+
+    def test_a_log_gets_a_plain_line_per_tenth_with_the_rows_by_table(self):
+        stream = io.StringIO()
+        bar = ProgressBar(100, enabled=True, stream=stream, interactive=False)
+        for _ in range(100):
+            bar.advance(self.COUNTS)
+        bar.close()
+        lines = stream.getvalue().splitlines()
+        assert "\r" not in stream.getvalue() and len(lines) == 10
+        assert lines[0].startswith("seeding [###") and " 10% " in lines[0] and "100%" in lines[-1]
+        assert "participants 2,155" in lines[-1] and "declarations 9,517" in lines[-1] and "all tables 15,821 rows" in lines[-1]
+
+    def test_a_terminal_gets_one_line_redrawn(self):
+        stream = io.StringIO()
+        bar = ProgressBar(3, enabled=True, stream=stream, interactive=True)
+        for _ in range(3):
+            bar.advance(self.COUNTS)
+        bar.close()
+        output = stream.getvalue()
+        assert output.count("\r") == 3 and output.endswith("\n") and output.count("\n") == 1
+        assert "to go" in output.split("\r")[1] and "100%" in output.split("\r")[-1]
+
+    def test_nothing_when_disabled(self):
+        stream = io.StringIO()
+        bar = ProgressBar(3, enabled=False, stream=stream)
+        bar.advance(self.COUNTS)
+        bar.close()
+        assert stream.getvalue() == ""
 
 
 class TestReferenceData:
