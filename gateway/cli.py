@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="upgrade the database schema to the latest migration")
 
     seed = commands.add_parser("seed", help="write the deterministic sandbox data set")
-    seed.add_argument("--scale", type=int, default=1, help="1: a few hundred participants; 100: about 100,000")
+    seed.add_argument("--scale", type=int, default=1, help="1: about 1,100 participants; 100: about 100,000 and 500,000 declarations")
     seed.add_argument("--reset", action="store_true", help="empty every table first")
 
     token = commands.add_parser("tokens", help="API tokens").add_subparsers(dest="tokens_command", required=True)
@@ -61,7 +61,11 @@ async def _seed(scale: int, reset: bool) -> None:
     from gateway.sandbox.seed import seed_sandbox
 
     await _migrate()
-    summary = await seed_sandbox(get_engine(), scale=scale, reset=reset, progress=True)
+    engine = get_engine()
+    try:
+        summary = await seed_sandbox(engine, scale=scale, reset=reset, progress=True)
+    finally:
+        await engine.dispose()  # close the connections before the process exits
     print(summary, file=sys.stderr)
 
 
