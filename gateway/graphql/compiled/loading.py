@@ -43,11 +43,13 @@ def _unique(rows: Iterable[Any]) -> list[Any]:
 
 
 class Loader:
-    def __init__(self, loaders: Loaders, state: list[Any], schema: Any) -> None:
+    def __init__(self, loaders: Loaders, state: list[Any], schema: Any, *, computed: bool = True) -> None:
         self.loaders = loaders
         self.state = state
         self.config = schema.config
         self.scalar_registry = schema.schema_converter.scalar_registry
+        self.computed = computed
+        """False: computed fields are neither called nor looked below (graphql-core will call them itself)."""
 
     async def load(self, frontier: list[tuple[Selection, list[Any]]]) -> None:
         while frontier:
@@ -65,7 +67,7 @@ class Loader:
                             pending.append((planned.selection, children))
                     elif planned.source is Source.RELATION:
                         jobs.append(self._relation(planned, rows))
-                    else:
+                    elif self.computed:
                         jobs.append(self._computed(planned, rows))
             results = await asyncio.gather(*(job[2] for job in jobs))
             frontier = []

@@ -6,7 +6,9 @@ graphql-core's own field collection (aliases, fragments, type conditions and
 and their order are exactly those the normal executor would resolve. Each field
 is classified from its Strawberry definition; anything the compiled path does
 not reproduce exactly raises ``Uncompilable`` and the operation runs through
-Strawberry instead.
+Strawberry instead. ``plan_below`` plans the selection set under one field for
+looking ahead on Strawberry's path (gateway.graphql.look_ahead), where a field
+that cannot be classified is only left out.
 """
 
 from __future__ import annotations
@@ -133,10 +135,33 @@ class Planner:
         roots = [build.root_field(root_type, key, details) for key, details in collected.grouped_field_set.items()]
         return Plan(root_type=root_type, roots=roots, selections=build.selections, slots=build.slots)
 
+    def plan_below(
+        self,
+        gql_type: GraphQLOutputType,
+        details: list[FieldDetails],
+        fragments: dict,
+        variable_values: Any,
+        operation: OperationDefinitionNode,
+    ) -> tuple[Selection, int] | None:
+        """The selection set below one resolved field and its number of slots, for loading ahead only.
+
+        Loading ahead needs no exact projection, so a field this planner cannot classify is left
+        out (nothing below it is loaded ahead) instead of failing the whole plan.
+        """
+        build = _Build(self, fragments, variable_values, operation, partial=True)
+        try:
+            selection = build._selection_for(gql_type, details, depth=1)
+        except Uncompilable:
+            return None
+        return None if selection is None else (selection, build.slots)
+
 
 class _Build:
-    def __init__(self, planner: Planner, fragments: dict, variable_values: Any, operation: OperationDefinitionNode) -> None:
+    def __init__(
+        self, planner: Planner, fragments: dict, variable_values: Any, operation: OperationDefinitionNode, *, partial: bool = False
+    ) -> None:
         self.schema = planner.schema
+        self.partial = partial
         self.default_resolver = planner.default_resolver
         self.fragments = fragments
         self.variable_values = variable_values
@@ -192,7 +217,11 @@ class _Build:
         if collected.new_defer_usages:
             raise Uncompilable("@defer")
         for key, sub_details in collected.grouped_field_set.items():
-            selection.fields.append(self._field(named, response_key(key), sub_details, depth))
+            try:
+                selection.fields.append(self._field(named, response_key(key), sub_details, depth))
+            except Uncompilable:
+                if not self.partial:
+                    raise
         return selection
 
     def _field(self, parent: GraphQLObjectType, key: str, details: list[FieldDetails], depth: int) -> PlannedField:
