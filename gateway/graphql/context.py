@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.types import Info as StrawberryInfo
 
@@ -17,6 +19,9 @@ class Context:
     conn: AsyncConnection
     request_id: str
     loaders: Loaders = field(init=False)
+    loaded: dict[DataLoader, dict[Any, Any]] = field(init=False, default_factory=dict)
+    """Values the request's DataLoaders already returned, per loader and key, filled by looking ahead
+    (gateway.graphql.look_ahead) so relation resolvers answer without a future; only these loaders fill it."""
 
     def __post_init__(self) -> None:
         # Built per request: a DataLoader's cache must never outlive the request (or leak across callers).

@@ -3,11 +3,17 @@
 The declaration is data (``Relation``, kept in the field's metadata) and the
 resolver is made from it, so other execution paths (a planner that batches a
 whole level with ``load_many``) read the same declaration instead of a copy.
+
+The resolver is a plain function, not a coroutine: when looking ahead
+(gateway.graphql.look_ahead) already loaded the value it returns it, so
+graphql-core completes the field synchronously; otherwise it returns the
+DataLoader's future, which graphql-core awaits. Strawberry only wraps a
+resolver in a coroutine when the resolver itself is one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,15 +38,31 @@ class Relation:
     def resolver(self) -> Callable[..., Any]:
         loader, key, many, key_list = self.loader, self.key, self.many, self.key_list
 
-        async def resolve(root: Any, info: Info) -> Any:
+        def resolve(root: Any, info: Info) -> Any:
             value = getattr(root, key)
             if value is None:
                 return [] if many or key_list else None
+            context = info.context
+            dataloader = loader(context.loaders)
+            loaded = context.loaded.get(dataloader)
             if key_list:
-                return [found for found in await loader(info.context.loaders).load_many(value) if found is not None]
-            return await loader(info.context.loaders).load(value)
+                if loaded is not None and all(k in loaded for k in value):
+                    return [found for found in map(loaded.__getitem__, value) if found is not None]
+                return _present(dataloader.load_many(value))
+            if loaded is not None:
+                found = loaded.get(value, _NOT_LOADED)
+                if found is not _NOT_LOADED:
+                    return found
+            return dataloader.load(value)
 
         return resolve
+
+
+_NOT_LOADED = object()
+
+
+async def _present(loading: Awaitable[list[Any]]) -> list[Any]:
+    return [found for found in await loading if found is not None]
 
 
 def relation(

@@ -7,6 +7,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from gateway.graphql.errors import ErrorCodes
+from gateway.graphql.look_ahead import LookAheadExecutionContext
 from gateway.graphql.mutations.declarations import DeclarationMutation
 from gateway.graphql.mutations.finance import FinanceMutation
 from gateway.graphql.mutations.participants import ParticipantMutation
@@ -59,6 +60,8 @@ schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     scalar_overrides=SCALAR_OVERRIDES,
+    # Relation levels are loaded once per root field before graphql-core walks the rows (gateway.graphql.look_ahead).
+    execution_context_class=LookAheadExecutionContext,
     extensions=[
         # Measured: small queries spend most of their time parsing and validating; both are cached per document.
         ParserCache(maxsize=1024),
