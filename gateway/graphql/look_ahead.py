@@ -9,7 +9,9 @@ the relation resolvers (gateway.graphql.relations) find it and answer
 synchronously instead of creating a future per row. Whatever is not loaded
 ahead (a field left out of the plan, a failed batch) the resolver loads itself,
 as it would without looking ahead. The DataLoaders stay the only source of the
-values and of their scoping, so the answer is the same, byte for byte.
+values and of their scoping, so the answer is the same, byte for byte, with one
+exception: when several fields of one answer fail, their errors are listed in
+the order of the answer, no longer in the order their futures happened to settle.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ _planners: WeakKeyDictionary[GraphQLSchema, Planner] = WeakKeyDictionary()
 class LookAheadExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, loading ahead below each root field of a query once it has resolved.
 
-    Root resolvers are coroutines, so graphql-core completes them here; nested
-    fields answered from loaded values never come here at all.
+    graphql-core completes a field here when its resolver returned an awaitable: every
+    root resolver but ``me`` (a plain function, so nothing below it is loaded ahead).
+    Nested fields answered from loaded values never come here at all.
     """
 
     async def complete_awaitable_value(
