@@ -9,12 +9,14 @@ never see each other's writes and seeding costs once.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,6 +30,7 @@ from gateway.db.migrate import upgrade_to_head
 
 BASE_URL = normalise_database_url(os.environ.get("DATABASE_URL", "sqlite+aiosqlite://"))
 IS_POSTGRES = BASE_URL.startswith("postgresql")
+DROPS_AT_ONCE = 10
 
 
 @dataclass
@@ -46,24 +49,35 @@ class DatabaseFactory:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.created: list[str] = []
+        self._copy_strategy: str | None = None
 
     def _new_url(self, name: str) -> str:
         if IS_POSTGRES:
             return make_url(BASE_URL).set(database=name).render_as_string(hide_password=False)
         return f"sqlite+aiosqlite:///{self.workdir / (name + '.db')}"
 
-    async def _admin(self, sql: str) -> None:
+    async def _admin(self, sql: str) -> Any:
         admin = build_engine(BASE_URL)
         async with admin.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
+            result = await conn.execute(text(sql))
+            value = result.scalar() if result.returns_rows else None
         await admin.dispose()
+        return value
+
+    async def _template_copy_strategy(self) -> str:
+        # Measured on PostgreSQL 15: a WAL_LOG copy (the default) is quick to create but then
+        # costs about 0.9 s to drop; FILE_COPY costs 0.16 s to create and 0.05 s to drop.
+        if self._copy_strategy is None:
+            version = int(await self._admin("SHOW server_version_num"))
+            self._copy_strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
+        return self._copy_strategy
 
     async def create(self, *, template: str | None = None) -> Database:
         name = f"gw_test_{uuid.uuid4().hex[:12]}"
         url = self._new_url(name)
         if IS_POSTGRES:
-            clause = f' TEMPLATE "{make_url(template).database}"' if template else ""
+            clause = f' TEMPLATE "{make_url(template).database}"{await self._template_copy_strategy()}' if template else ""
             await self._admin(f'CREATE DATABASE "{name}"{clause}')
         elif template:
             shutil.copyfile(make_url(template).database, make_url(url).database)
@@ -71,9 +85,22 @@ class DatabaseFactory:
         return Database(url=url, engine=build_engine(url))
 
     async def drop_all(self) -> None:
-        if IS_POSTGRES:
-            for url in self.created:
-                await self._admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        if not IS_POSTGRES:
+            return
+        # Each DROP DATABASE waits for a checkpoint; drops issued together share one, so a few
+        # hundred databases go in seconds instead of minutes.
+        admin = build_engine(BASE_URL)
+        sem = asyncio.Semaphore(DROPS_AT_ONCE)
+
+        async def drop(url: str) -> None:
+            async with sem, admin.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+
+        try:
+            await asyncio.gather(*(drop(url) for url in self.created))
+        finally:
+            await admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -104,11 +131,19 @@ async def _use(db: Database) -> AsyncIterator[Database]:
         await db.engine.dispose()
 
 
-@pytest.fixture
-async def empty_db(databases: DatabaseFactory) -> AsyncIterator[Database]:
-    """A migrated database with no rows."""
+@pytest.fixture(scope="session")
+async def empty_template(databases: DatabaseFactory) -> str:
+    """URL of a migrated database with no rows, never used directly (copying it beats migrating per test)."""
     db = await databases.create()
     await upgrade_to_head(db.engine)
+    await db.engine.dispose()
+    return db.url
+
+
+@pytest.fixture
+async def empty_db(databases: DatabaseFactory, empty_template: str) -> AsyncIterator[Database]:
+    """A migrated database with no rows."""
+    db = await databases.create(template=empty_template)
     async for used in _use(db):
         yield used
 
