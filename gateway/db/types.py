@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Uuid
 from sqlalchemy.types import TypeDecorator
+
+_new_uuid = object.__new__
+_set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -37,3 +42,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class FastUuid(Uuid):
+    """``Uuid`` that reads SQLite's 32 hex characters into ``uuid.UUID`` without ``uuid``'s parsing.
+
+    Measured on a 1000-participant sync page: about 55,000 ids are read per
+    request, and ``uuid.UUID(hex)`` (pure Python, validating its input) was the
+    biggest single cost of the request on SQLite. The column only ever holds
+    what ``Uuid`` wrote (``UUID.hex``), so the integer is all there is to read.
+    PostgreSQL returns native UUIDs and keeps ``Uuid``'s own processing.
+    """
+
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        if dialect.supports_native_uuid and self.native_uuid:
+            return super().result_processor(dialect, coltype)
+
+        def process(value: str | None) -> uuid.UUID | None:
+            if value is None:
+                return None
+            if len(value) != 32:  # not written by Uuid: let uuid parse (and check) it
+                return uuid.UUID(value)
+            found = _new_uuid(uuid.UUID)
+            _set(found, "int", int(value, 16))
+            _set(found, "is_safe", _UNKNOWN)
+            return found
+
+        return process

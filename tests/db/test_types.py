@@ -1,0 +1,43 @@
+"""Column types read back what was written, on both databases."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from gateway.db.engine import read_connection, write_transaction
+from gateway.db.tables import LeadProvider
+
+_lead_providers = LeadProvider.__table__
+
+
+class TestIds:
+    async def test_an_id_reads_back_as_the_same_uuid(self, empty_db):
+        written = uuid.uuid4()
+        async with write_transaction(empty_db.engine) as conn:
+            await conn.execute(insert(_lead_providers).values(id=written, name="A provider"))
+
+        async with read_connection(empty_db.engine) as conn:
+            found = (await conn.execute(select(_lead_providers.c.id))).scalar_one()
+
+        assert isinstance(found, uuid.UUID)
+        assert found == written and hash(found) == hash(written)
+        assert str(found) == str(written) and found.version == 4
+        assert {written: "key"}[found] == "key"
+
+    async def test_an_id_stored_with_dashes_by_hand_still_reads_as_its_uuid(self, empty_db):
+        if empty_db.is_postgres:
+            pytest.skip("PostgreSQL stores uuid natively: there is no text form to differ")
+        written = uuid.uuid4()
+        async with write_transaction(empty_db.engine) as conn:
+            await conn.execute(
+                text("INSERT INTO lead_providers (id, name, created_at, updated_at) VALUES (:id, 'P', '2025-01-01', '2025-01-01')"),
+                {"id": str(written)},
+            )
+
+        async with read_connection(empty_db.engine) as conn:
+            found = (await conn.execute(select(_lead_providers.c.id))).scalar_one()
+
+        assert found == written
