@@ -103,7 +103,8 @@ class _Writer:
         if leaf_type is GraphQLString:
             return f"({var} if {var}.__class__ is str else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLID:
-            return f"({var} if {var}.__class__ is str else str({var}) if {var}.__class__ is _UUID else _leaf({coerce}, {var}))"
+            # isinstance, not a class check: asyncpg returns its own subclass of uuid.UUID.
+            return f"({var} if {var}.__class__ is str else str({var}) if isinstance({var}, _UUID) else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLBoolean:
             return f"({var} if {var}.__class__ is bool else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLInt:

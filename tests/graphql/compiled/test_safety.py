@@ -44,7 +44,7 @@ def _variables(name: str, sandbox_ids: dict[str, str]) -> dict[str, str] | None:
     return {"id": PAYLOAD} if "$id" in HOSTILE[name] else None
 
 
-ALLOWED_NAMES = {"o", "S", "R", "str", "int", "bool", "map", "_null", "_as_list", "_leaf", "_lookup", "_UUID"}
+ALLOWED_NAMES = {"o", "S", "R", "str", "int", "bool", "map", "isinstance", "_null", "_as_list", "_leaf", "_lookup", "_UUID"}
 GENERATED = re.compile(r"_[vcp]\d+")
 
 
