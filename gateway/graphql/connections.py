@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -73,3 +73,38 @@ async def paginate(
         end_cursor=edges[-1].cursor if edges else None,
     )
     return Connection(edges=edges, page_info=page_info, _count=count)
+
+
+class ListQuery(Protocol):
+    """A domain list function: ``list_x(conn, caller, *, filters, order, page)``."""
+
+    def __call__(self, conn: Any, caller: Any, *, filters: Any, order: Sequence[SortKey], page: KeysetPage) -> Awaitable[Sequence[Any]]: ...
+
+
+class CountQuery(Protocol):
+    """A domain count function: ``count_x(conn, caller, *, filters)``."""
+
+    def __call__(self, conn: Any, caller: Any, *, filters: Any) -> Awaitable[int]: ...
+
+
+async def connection_of(
+    context: Any,
+    rows: ListQuery,
+    count: CountQuery,
+    filters: Any,
+    *,
+    order_by: Enum,
+    first: int | None,
+    after: str | None,
+    sortable: Mapping[str, ColumnElement],
+) -> Connection[Any]:
+    """A root list field's page: the domain's list and count functions, called as the request's caller."""
+    order = [order_by.value]
+    return await paginate(
+        lambda page: rows(context.conn, context.caller, filters=filters, order=order, page=page),
+        lambda: count(context.conn, context.caller, filters=filters),
+        first=first,
+        after=after,
+        order=order,
+        sortable=sortable,
+    )

@@ -8,7 +8,7 @@ Anything else (not found, forbidden) is a GraphQL error with its code, as for re
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection

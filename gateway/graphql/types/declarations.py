@@ -11,7 +11,7 @@ from gateway.domain.declarations import queries
 from gateway.domain.declarations.queries import SORTABLE, DeclarationFilters
 from gateway.graphql import arguments
 from gateway.graphql.arguments import lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.delivery_partners import DeliveryPartner
@@ -123,15 +123,10 @@ class DeclarationQuery:
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )
-        order = [order_by.value]
-        return await paginate(
-            lambda page: queries.list_declarations(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: queries.count_declarations(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, queries.list_declarations, queries.count_declarations, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One declaration; null with a NOT_FOUND error if you cannot see it.")
     async def declaration(self, info: Info, id: strawberry.ID) -> Declaration | None:

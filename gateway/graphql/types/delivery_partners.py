@@ -10,7 +10,7 @@ import strawberry
 from gateway.domain import delivery_partners
 from gateway.domain.delivery_partners import SORTABLE, DeliveryPartnerFilters
 from gateway.graphql.arguments import cohort_years, lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.cohorts import Cohort
@@ -58,15 +58,10 @@ class DeliveryPartnerQuery:
     ) -> Connection[DeliveryPartner]:
         ctx = info.context
         filters = DeliveryPartnerFilters(cohort_years=cohort_years(cohort), lead_provider_id=parse_id(lead_provider_id))
-        order = [order_by.value]
-        return await paginate(
-            lambda page: delivery_partners.list_delivery_partners(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: delivery_partners.count_delivery_partners(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, delivery_partners.list_delivery_partners, delivery_partners.count_delivery_partners, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One delivery partner; null with a NOT_FOUND error if you have no relationship with it.")
     async def delivery_partner(self, info: Info, id: strawberry.ID) -> DeliveryPartner | None:

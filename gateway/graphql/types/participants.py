@@ -17,7 +17,7 @@ from gateway.domain.participants import queries
 from gateway.domain.participants.queries import SORTABLE, ParticipantFilters
 from gateway.graphql import arguments
 from gateway.graphql.arguments import lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.cohorts import Cohort
@@ -220,15 +220,10 @@ class ParticipantQuery:
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )
-        order = [order_by.value]
-        return await paginate(
-            lambda page: queries.list_participants(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: queries.count_participants(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, queries.list_participants, queries.count_participants, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One participant; null with a NOT_FOUND error if you neither train nor trained them.")
     async def participant(self, info: Info, id: strawberry.ID) -> Participant | None:

@@ -11,7 +11,7 @@ from gateway.domain.partnerships import queries as partnerships
 from gateway.domain.partnerships.queries import SORTABLE, PartnershipFilters
 from gateway.graphql import arguments
 from gateway.graphql.arguments import cohort_years, lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.cohorts import Cohort
@@ -102,15 +102,10 @@ class PartnershipQuery:
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )
-        order = [order_by.value]
-        return await paginate(
-            lambda page: partnerships.list_partnerships(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: partnerships.count_partnerships(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, partnerships.list_partnerships, partnerships.count_partnerships, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One of your partnerships; null with a NOT_FOUND error if it is not yours or does not exist.")
     async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:

@@ -11,7 +11,7 @@ from gateway.domain import schools
 from gateway.domain.schools import SORTABLE, SchoolFilters, parse_school_cohort
 from gateway.graphql import arguments
 from gateway.graphql.arguments import lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.enums import InductionProgrammeChoice
@@ -86,15 +86,10 @@ class SchoolQuery:
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )
-        order = [order_by.value]
-        return await paginate(
-            lambda page: schools.list_schools(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: schools.count_schools(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, schools.list_schools, schools.count_schools, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One school as seen in a cohort; null with a NOT_FOUND error if it is not listed in that cohort.")
     async def school(

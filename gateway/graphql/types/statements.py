@@ -11,7 +11,7 @@ from gateway.domain import statements
 from gateway.domain.statements import SORTABLE, StatementFilters, StatementRow
 from gateway.graphql import arguments
 from gateway.graphql.arguments import lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.cohorts import Cohort
@@ -95,15 +95,10 @@ class StatementQuery:
             updated_since=arguments.updated_since(updated_since),
             lead_provider_id=parse_id(lead_provider_id),
         )
-        order = [order_by.value]
-        return await paginate(
-            lambda page: statements.list_statements(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: statements.count_statements(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, statements.list_statements, statements.count_statements, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One statement; null with a NOT_FOUND error if it is not one of yours.")
     async def statement(self, info: Info, id: strawberry.ID) -> Statement | None:

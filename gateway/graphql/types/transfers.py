@@ -11,7 +11,7 @@ from gateway.domain.participants import transfers
 from gateway.domain.participants.transfers import SORTABLE, TransferFilters
 from gateway.graphql import arguments
 from gateway.graphql.arguments import lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.enums import TransferStatus, TransferType
@@ -91,15 +91,10 @@ class ParticipantTransfersQuery:
     ) -> Connection[ParticipantTransfers]:
         ctx = info.context
         filters = TransferFilters(updated_since=arguments.updated_since(updated_since), lead_provider_id=parse_id(lead_provider_id))
-        order = [order_by.value]
-        return await paginate(
-            lambda page: transfers.list_participant_transfers(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: transfers.count_participant_transfers(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, transfers.list_participant_transfers, transfers.count_participant_transfers, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One participant's transfers; null with a NOT_FOUND error if you are on no side of any.")
     async def participant_transfer(self, info: Info, id: strawberry.ID) -> ParticipantTransfers | None:

@@ -11,7 +11,7 @@ from gateway.domain.participants import unfunded_mentors
 from gateway.domain.participants.unfunded_mentors import SORTABLE, UnfundedMentorFilters
 from gateway.graphql import arguments
 from gateway.graphql.arguments import lead_provider_filter, parse_id
-from gateway.graphql.connections import Connection, order_enum, paginate
+from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 
@@ -53,15 +53,10 @@ class UnfundedMentorQuery:
     ) -> Connection[UnfundedMentor]:
         ctx = info.context
         filters = UnfundedMentorFilters(updated_since=arguments.updated_since(updated_since), lead_provider_id=parse_id(lead_provider_id))
-        order = [order_by.value]
-        return await paginate(
-            lambda page: unfunded_mentors.list_unfunded_mentors(ctx.conn, ctx.caller, filters=filters, order=order, page=page),
-            lambda: unfunded_mentors.count_unfunded_mentors(ctx.conn, ctx.caller, filters=filters),
-            first=first,
-            after=after,
-            order=order,
-            sortable=SORTABLE,
-        )
+        return await connection_of(
+            ctx, unfunded_mentors.list_unfunded_mentors, unfunded_mentors.count_unfunded_mentors, filters,
+            order_by=order_by, first=first, after=after, sortable=SORTABLE,
+        )  # fmt: skip
 
     @strawberry.field(description="One unfunded mentor; null with a NOT_FOUND error if they are not an unfunded mentor of yours.")
     async def unfunded_mentor(self, info: Info, id: strawberry.ID) -> UnfundedMentor | None:
