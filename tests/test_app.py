@@ -67,6 +67,30 @@ class TestAuthentication:
         assert "graphiql" in response.text.lower()
 
 
+class TestGraphQLRequestErrors:
+    """Requests Strawberry refuses before running them answer in GraphQL's JSON, not plain text."""
+
+    @pytest.mark.parametrize(
+        ("content", "content_type", "message"),
+        [
+            (b"{not json", "application/json", "Unable to parse request body as JSON"),
+            (b"[]", "application/json", "Batching is not enabled"),
+            (b"query=x", "text/plain", "Unsupported content type"),
+            (b'{"variables": {}}', "application/json", "No GraphQL query found in the request"),
+        ],
+        ids=["malformed JSON", "a batch", "another content type", "no query"],
+    )
+    async def test_is_a_400_with_a_graphql_error(self, readonly_db, client, content, content_type, message):
+        token = await issue_token(readonly_db.engine, role=Role.ANALYST)
+        headers = {**bearer(token), "Content-Type": content_type}
+
+        response = await client.post("/graphql", content=content, headers=headers)
+
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith("application/json")
+        assert response.json() == {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}
+
+
 class TestJsonErrors:
     async def test_an_unknown_path_is_a_json_404(self, readonly_db, client):
         token = await issue_token(readonly_db.engine, role=Role.ANALYST)

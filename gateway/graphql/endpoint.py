@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -24,7 +25,28 @@ UNAUTHENTICATED_BODY = dumps(
 )
 
 
+def request_error(exc: HTTPException) -> Response:
+    """A request Strawberry refused before running it (unparsable body, no query...), as a GraphQL response.
+
+    Strawberry answers these in plain text; clients of a JSON API should not need a second parser
+    for its errors. No ``data`` entry: the request never ran (GraphQL over HTTP, request errors).
+    """
+    code = "NOT_FOUND" if exc.status_code == 404 else "BAD_USER_INPUT"
+    body = dumps({"errors": [{"message": exc.reason, "extensions": {"code": code}}]})
+    return Response(body, status_code=exc.status_code, media_type="application/json")
+
+
 class GatewayGraphQL(GraphQL):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = request_error(exc)
+        await response(scope, receive, send)
+
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         state = request.scope["state"]
         if "conn" not in state:  # serving the GraphiQL page: no operation will run
