@@ -170,6 +170,25 @@ async def readonly_db(shared_sandbox: Database) -> AsyncIterator[Database]:
     set_engine(None)
 
 
+@pytest.fixture(scope="session")
+async def scale_two_sandbox(databases: DatabaseFactory) -> Database:
+    """The sandbox seeded at scale 2 (over 1,000 participants of one provider), for row-count-independence tests."""
+    from gateway.sandbox.seed import seed_sandbox
+
+    db = await databases.create()
+    await upgrade_to_head(db.engine)
+    await seed_sandbox(db.engine, scale=2, reset=False, progress=False)
+    return db
+
+
+@pytest.fixture
+async def scale_two_db(scale_two_sandbox: Database) -> AsyncIterator[Database]:
+    """The scale-2 sandbox as the app's database. Tests using it must not write (tokens aside)."""
+    set_engine(scale_two_sandbox.engine)
+    yield scale_two_sandbox
+    set_engine(None)
+
+
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the app, over whichever database fixture the test asked for."""

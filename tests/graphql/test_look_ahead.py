@@ -5,7 +5,6 @@ those of execution without looking ahead."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -15,8 +14,6 @@ import pytest
 from aiodataloader import DataLoader
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from gateway.db.engine import set_engine
-from gateway.db.migrate import upgrade_to_head
 from gateway.domain import schools
 from gateway.graphql import endpoint
 from gateway.graphql.compiled import planner
@@ -24,7 +21,6 @@ from gateway.graphql.loaders.declarations import DeclarationsByParticipantLoader
 from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader
 from gateway.graphql.schema import schema
 from gateway.sandbox.reference import AMBITION
-from gateway.sandbox.seed import seed_sandbox
 from gateway.vocabulary import Role
 from tests.support import StatementCounter, bearer, issue_token
 
@@ -125,33 +121,13 @@ async def _statements(client, engine, headers, query: str, first: int) -> int:
 
 
 class TestStatements:
-    async def test_a_hundred_or_nine_hundred_participants_cost_the_statements_they_cost_without_looking_ahead(
-        self, readonly_db, client, tokens, normal_path, without_looking_ahead
-    ):
-        # The sandbox holds a little over 900 participants; the test below reaches 1000 on a larger data set.
-        looking_ahead = [await _statements(client, readonly_db.engine, tokens["analyst"], SYNC, n) for n in (100, 900)]
-        without_looking_ahead()
-        plain = [await _statements(client, readonly_db.engine, tokens["analyst"], SYNC, n) for n in (100, 900)]
-
-        assert looking_ahead == plain
-        assert looking_ahead[0] == looking_ahead[1]
-
-    @pytest.mark.skipif(not os.environ.get("GATEWAY_HEAVY_TESTS"), reason="seeds a second data set: set GATEWAY_HEAVY_TESTS=1")
     async def test_a_hundred_or_a_thousand_participants_cost_the_statements_they_cost_without_looking_ahead(
-        self, databases, client, normal_path, without_looking_ahead
+        self, scale_two_db, client, normal_path, without_looking_ahead
     ):
-        db = await databases.create()
-        await upgrade_to_head(db.engine)
-        await seed_sandbox(db.engine, scale=2, reset=False, progress=False)
-        set_engine(db.engine)
-        try:
-            headers = bearer(await issue_token(db.engine, role=Role.ANALYST))
-            looking_ahead = [await _statements(client, db.engine, headers, SYNC, n) for n in (100, 1000)]
-            without_looking_ahead()
-            plain = [await _statements(client, db.engine, headers, SYNC, n) for n in (100, 1000)]
-        finally:
-            set_engine(None)
-            await db.engine.dispose()
+        headers = bearer(await issue_token(scale_two_db.engine, role=Role.ANALYST))
+        looking_ahead = [await _statements(client, scale_two_db.engine, headers, SYNC, n) for n in (100, 1000)]
+        without_looking_ahead()
+        plain = [await _statements(client, scale_two_db.engine, headers, SYNC, n) for n in (100, 1000)]
 
         assert looking_ahead == plain
         assert looking_ahead[0] == looking_ahead[1]

@@ -6,12 +6,9 @@ second already in its cache (one statement fewer), which would make the count de
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
-from gateway.db.migrate import upgrade_to_head
-from gateway.db.engine import set_engine
 from gateway.vocabulary import Role
 from tests.graphql.compiled.corpus import AMBITION, ANALYST
 from tests.graphql.compiled.paths import BothPaths
@@ -76,24 +73,13 @@ class TestStatementCounts:
         assert compiled <= counter.count
 
 
-@pytest.mark.skipif(not os.environ.get("GATEWAY_HEAVY_TESTS"), reason="seeds a second data set: set GATEWAY_HEAVY_TESTS=1")
 class TestStatementCountsAtScale:
-    async def test_a_hundred_or_a_thousand_participants_cost_the_same_statements(self, databases, client, executor):
-        from gateway.sandbox.seed import seed_sandbox
+    async def test_a_hundred_or_a_thousand_participants_cost_the_same_statements(self, scale_two_db, client, executor):
+        headers = bearer(await issue_token(scale_two_db.engine, role=Role.ANALYST))
+        paths = BothPaths(client, executor)
+        await _compiled_only(paths, scale_two_db.engine, headers, SYNC, 1)
 
-        db = await databases.create()
-        await upgrade_to_head(db.engine)
-        await seed_sandbox(db.engine, scale=2, reset=False, progress=False)
-        set_engine(db.engine)
-        try:
-            headers = bearer(await issue_token(db.engine, role=Role.ANALYST))
-            paths = BothPaths(client, executor)
-            await _compiled_only(paths, db.engine, headers, SYNC, 1)
-
-            hundred = await _compiled_only(paths, db.engine, headers, SYNC, 100)
-            thousand = await _compiled_only(paths, db.engine, headers, SYNC, 1000)
-        finally:
-            set_engine(None)
-            await db.engine.dispose()
+        hundred = await _compiled_only(paths, scale_two_db.engine, headers, SYNC, 100)
+        thousand = await _compiled_only(paths, scale_two_db.engine, headers, SYNC, 1000)
 
         assert hundred == thousand
