@@ -43,6 +43,21 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
 
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back the naive UTC text SQLAlchemy wrote: parsed and given its zone in one step
+        # instead of SQLAlchemy's parser followed by process_result_value (a sync page reads ~20,000).
+        parse, utc = datetime.fromisoformat, timezone.utc
+        default = super().result_processor(dialect, coltype)
+
+        def process(value: str | None) -> datetime | None:
+            if value.__class__ is str:
+                return parse(value).replace(tzinfo=utc)
+            return value if default is None else default(value)
+
+        return process
+
 
 class FastUuid(Uuid):
     """``Uuid`` that reads SQLite's 32 hex characters into ``uuid.UUID`` without ``uuid``'s parsing.

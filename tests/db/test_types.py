@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -41,3 +42,16 @@ class TestIds:
             found = (await conn.execute(select(_lead_providers.c.id))).scalar_one()
 
         assert found == written
+
+
+class TestTimestamps:
+    async def test_a_timestamp_reads_back_as_the_same_moment_in_utc(self, empty_db):
+        written = datetime(2025, 3, 30, 1, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+        async with write_transaction(empty_db.engine) as conn:
+            await conn.execute(insert(_lead_providers).values(id=uuid.uuid4(), name="P", created_at=written, updated_at=written))
+
+        async with read_connection(empty_db.engine) as conn:
+            found = (await conn.execute(select(_lead_providers.c.created_at))).scalar_one()
+
+        assert found == written
+        assert found.tzinfo == timezone.utc and found.hour == 0 and found.microsecond == 123456
