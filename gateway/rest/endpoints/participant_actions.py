@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -12,54 +15,21 @@ from gateway.rest.params import path_id
 from gateway.rest.serializers.participants import participant
 
 
-async def withdraw(request: Request) -> Response:
-    participant_id = path_id(request.path_params["id"])
-    attributes = await bodies.attributes(request)
-    async with write_transaction() as conn:
-        row = await actions.withdraw_participant(
-            conn,
-            rendering.request_caller(request),
-            participant_id,
-            course_identifier=bodies.text(attributes, "course_identifier"),
-            reason=bodies.text(attributes, "reason"),
-        )
-    return rendering.one(row, participant)
+def _action(act: Callable[..., Awaitable[Any]], *attributes: str) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint running ``act`` in one transaction with the named body attributes (as text, or None)."""
+
+    async def endpoint(request: Request) -> Response:
+        participant_id = path_id(request.path_params["id"])
+        body = await bodies.attributes(request)
+        values = {name: bodies.text(body, name) for name in attributes}
+        async with write_transaction() as conn:
+            row = await act(conn, rendering.request_caller(request), participant_id, **values)
+        return rendering.one(row, participant)
+
+    return endpoint
 
 
-async def defer(request: Request) -> Response:
-    participant_id = path_id(request.path_params["id"])
-    attributes = await bodies.attributes(request)
-    async with write_transaction() as conn:
-        row = await actions.defer_participant(
-            conn,
-            rendering.request_caller(request),
-            participant_id,
-            course_identifier=bodies.text(attributes, "course_identifier"),
-            reason=bodies.text(attributes, "reason"),
-        )
-    return rendering.one(row, participant)
-
-
-async def resume(request: Request) -> Response:
-    participant_id = path_id(request.path_params["id"])
-    attributes = await bodies.attributes(request)
-    async with write_transaction() as conn:
-        row = await actions.resume_participant(
-            conn, rendering.request_caller(request), participant_id, course_identifier=bodies.text(attributes, "course_identifier")
-        )
-    return rendering.one(row, participant)
-
-
-async def change_schedule(request: Request) -> Response:
-    participant_id = path_id(request.path_params["id"])
-    attributes = await bodies.attributes(request)
-    async with write_transaction() as conn:
-        row = await actions.change_schedule(
-            conn,
-            rendering.request_caller(request),
-            participant_id,
-            course_identifier=bodies.text(attributes, "course_identifier"),
-            schedule_identifier=bodies.text(attributes, "schedule_identifier"),
-            cohort=bodies.text(attributes, "cohort"),
-        )
-    return rendering.one(row, participant)
+withdraw = _action(actions.withdraw_participant, "course_identifier", "reason")
+defer = _action(actions.defer_participant, "course_identifier", "reason")
+resume = _action(actions.resume_participant, "course_identifier")
+change_schedule = _action(actions.change_schedule, "course_identifier", "schedule_identifier", "cohort")
