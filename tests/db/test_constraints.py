@@ -37,8 +37,11 @@ class TestBillableDeclarationSlot:
 
     async def test_a_voided_declaration_beside_a_billable_one_is_allowed(self, sandbox_db):
         existing = await _one(sandbox_db, declarations, declarations.c.state == "paid")
+        voided = _copy(existing, state="voided", statement_id=None)
         async with write_transaction(sandbox_db.engine) as conn:
-            await conn.execute(declarations.insert().values(_copy(existing, state="voided", statement_id=None)))
+            await conn.execute(declarations.insert().values(voided))
+
+        assert (await _one(sandbox_db, declarations, declarations.c.id == voided["id"]))["state"] == "voided"
 
 
 class TestUniqueRelationsAndPartnerships:
