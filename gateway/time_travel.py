@@ -6,7 +6,7 @@ ignores the header entirely.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -17,9 +17,14 @@ HEADER = b"x-with-server-date"
 
 
 def parse_moment(value: str) -> datetime | None:
+    """The header's moment in UTC (naive values are UTC), or None when it names no representable moment."""
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        # An offset can push a moment at the edge of the calendar past year 9999 or before year 1.
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
 
 

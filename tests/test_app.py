@@ -119,3 +119,10 @@ class TestTimeTravel:
         response = await client.get("/healthz", headers={"X-With-Server-Date": "next tuesday"})
         assert response.status_code == 400
         assert response.json()["errors"][0]["title"] == "Bad request"
+
+    @pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+    async def test_a_server_date_whose_offset_leaves_the_calendar_is_a_400_not_a_500(self, readonly_db, client, moment):
+        token = await issue_token(readonly_db.engine, role=Role.ANALYST)
+        response = await client.get("/api/v3/statements", headers={**bearer(token), "X-With-Server-Date": moment})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["title"] == "Bad request"
