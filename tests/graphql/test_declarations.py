@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from sqlalchemy import select
 
 from gateway import vocabulary
@@ -12,6 +11,7 @@ from gateway.db.engine import read_connection
 from gateway.db.tables import LeadProvider
 from gateway.vocabulary import Role
 from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.graphql.support import node_ids, run
 from tests.rest.test_declarations import all_pages
 from tests.support import StatementCounter, bearer, issue_token
 
@@ -64,18 +64,8 @@ query RelationsPage($first: Int!) {
 """
 
 
-async def run(client, headers: dict[str, str], query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
-
-
 async def alpha(world_engine) -> dict[str, str]:
     return bearer(await issue_token(world_engine, lead_provider="Alpha Training"))
-
-
-def node_ids(result: dict) -> list[str]:
-    assert "errors" not in result, result
-    return [edge["node"]["id"] for edge in result["data"]["declarations"]["edges"]]
 
 
 def names(w: World, *keys: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.vocabulary import Role
 from tests.declaration_world import world, world_db  # noqa: F401 - fixtures
+from tests.graphql.support import run
 from tests.support import bearer, issue_token
 
 LEAD_PROVIDERS = """
@@ -13,11 +14,6 @@ query { leadProviders { id name createdAt updatedAt statements { id } } }
 ME = """
 query { me { role leadProvider { id name } } }
 """
-
-
-async def run(client, headers: dict[str, str], query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
 
 
 class TestLeadProviders:

@@ -8,9 +8,8 @@ import pytest
 from gateway import vocabulary
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, LEAD_PROVIDER_NAMES, TEACH_FIRST
-from gateway.vocabulary import Role
-from tests.participants_in_database import ParticipantsInDatabase
-from tests.support import StatementCounter, bearer, issue_token
+from tests.graphql.support import headers_for, nodes, run
+from tests.support import StatementCounter
 
 ENROLMENT_FIELDS = """
     trainingRecordId email mentorId schoolUrn participantType cohort trainingStatus participantStatus
@@ -93,28 +92,6 @@ query Sync($first: Int) {
 """
 
 
-
-@pytest.fixture
-async def sandbox(readonly_db) -> ParticipantsInDatabase:
-    return await ParticipantsInDatabase.read(readonly_db.engine)
-
-
-async def _headers(db, lead_provider: str | None) -> dict[str, str]:
-    if lead_provider is None:
-        return bearer(await issue_token(db.engine, role=Role.ANALYST))
-    return bearer(await issue_token(db.engine, lead_provider=lead_provider))
-
-
-async def run(client, headers, query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
-
-
-def nodes(result: dict) -> list[dict]:
-    assert "errors" not in result, result
-    return [edge["node"] for edge in result["data"]["participants"]["edges"]]
-
-
 def _enum_name(enum: type, value: str | None) -> str | None:
     return None if value is None else enum(value).name
 
@@ -166,23 +143,23 @@ def as_graphql(resource: dict) -> dict:
 class TestParticipants:
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
     async def test_lists_exactly_what_the_database_holds_for_each_provider(self, readonly_db, client, sandbox, lead_provider):
-        result = await run(client, await _headers(readonly_db, lead_provider), PARTICIPANTS, first=3000)
+        result = await run(client, await headers_for(readonly_db, lead_provider), PARTICIPANTS, first=3000)
         expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider))
         assert nodes(result) == [as_graphql(r) for r in expected]
         assert result["data"]["participants"]["totalCount"] == len(expected)
 
     async def test_returns_the_same_records_as_the_rest_api(self, readonly_db, client):
-        headers = await _headers(readonly_db, TEACH_FIRST)
+        headers = await headers_for(readonly_db, TEACH_FIRST)
         rest = (await client.get("/api/v3/participants", params={"page[per_page]": "3000"}, headers=headers)).json()["data"]
         result = await run(client, headers, PARTICIPANTS, first=3000)
         assert nodes(result) == [as_graphql(r) for r in rest]
 
     async def test_an_unknown_training_status_is_refused_by_the_schema(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, AMBITION), PARTICIPANTS, trainingStatus=["PAUSED"])
+        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, trainingStatus=["PAUSED"])
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     async def test_training_status_keeps_participants_with_an_enrolment_in_it(self, readonly_db, client, sandbox):
-        result = await run(client, await _headers(readonly_db, AMBITION), PARTICIPANTS, first=3000, trainingStatus=["WITHDRAWN"])
+        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=3000, trainingStatus=["WITHDRAWN"])
         expected = [
             r["id"] for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
             if any(e["training_status"] == "withdrawn" for e in r["attributes"]["ecf_enrolments"])
@@ -190,26 +167,26 @@ class TestParticipants:
         assert [n["id"] for n in nodes(result)] == expected and expected
 
     async def test_cohort_and_from_participant_id_filter_as_on_the_rest_api(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         result = await run(client, headers, PARTICIPANTS, cohort=["2021"], fromParticipantId=[str(case_id(Case.MERGED_AWAY_PARTICIPANT)), "nonsense"])
         assert nodes(result) == []
         result = await run(client, headers, PARTICIPANTS, cohort=["2024"], fromParticipantId=[str(case_id(Case.MERGED_AWAY_PARTICIPANT))])
         assert [n["id"] for n in nodes(result)] == [str(case_id(Case.ECT_WITH_ID_CHANGE))]
 
     async def test_an_invalid_updated_since_is_a_bad_user_input(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, AMBITION), PARTICIPANTS, updatedSince="soon")
+        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, updatedSince="soon")
         assert result["data"] is None
         assert result["errors"][0]["message"] == "The filter '#/updated_since' must be a valid ISO 8601 date"
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     async def test_ordered_by_updated_at_descending_then_id(self, readonly_db, client, sandbox):
-        result = await run(client, await _headers(readonly_db, AMBITION), PARTICIPANTS, first=3000, orderBy="UPDATED_AT_DESC")
+        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=3000, orderBy="UPDATED_AT_DESC")
         expected = sorted(sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION)), key=lambda r: r["id"])
         expected.sort(key=lambda r: r["attributes"]["updated_at"], reverse=True)
         assert [n["id"] for n in nodes(result)] == [r["id"] for r in expected]
 
     async def test_pages_read_with_cursors_cover_the_list_once(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         everything = [n["id"] for n in nodes(await run(client, headers, PARTICIPANTS, first=3000))]
         seen, after = [], None
         while True:
@@ -221,27 +198,27 @@ class TestParticipants:
         assert seen == everything
 
     async def test_the_first_page_says_whether_more_follow(self, readonly_db, client, sandbox):
-        result = await run(client, await _headers(readonly_db, AMBITION), PARTICIPANTS, first=20)
+        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=20)
         assert len(nodes(result)) == 20
         assert result["data"]["participants"]["pageInfo"]["hasNextPage"] is True
         assert result["data"]["participants"]["totalCount"] == len(sandbox.visible(sandbox.lead_provider_id(AMBITION)))
 
     async def test_an_analyst_naming_a_provider_sees_what_it_sees(self, readonly_db, client, sandbox):
         provider_id = sandbox.lead_provider_id(TEACH_FIRST)
-        result = await run(client, await _headers(readonly_db, None), PARTICIPANTS, first=3000, leadProviderId=str(provider_id))
+        result = await run(client, await headers_for(readonly_db, None), PARTICIPANTS, first=3000, leadProviderId=str(provider_id))
         assert nodes(result) == [as_graphql(r) for r in sandbox.participants_seen_by(provider_id)]
 
 
 class TestParticipant:
     async def test_reads_one_participant_as_the_database_holds_it(self, readonly_db, client, sandbox):
-        result = await run(client, await _headers(readonly_db, AMBITION), PARTICIPANT, id=str(case_id(Case.ECT_THEN_MENTOR)))
+        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANT, id=str(case_id(Case.ECT_THEN_MENTOR)))
         assert "errors" not in result
         assert result["data"]["participant"] == as_graphql(sandbox.participant(case_id(Case.ECT_THEN_MENTOR), sandbox.lead_provider_id(AMBITION)))
         assert [e["participantType"] for e in result["data"]["participant"]["enrolments"]] == ["ECT", "MENTOR"]
 
     @pytest.mark.parametrize("id_", [str(case_id(Case.ACTIVE_ECT)), "not-an-id"])
     async def test_another_providers_participant_is_null_and_not_found(self, readonly_db, client, id_):
-        result = await run(client, await _headers(readonly_db, TEACH_FIRST), PARTICIPANT, id=id_)
+        result = await run(client, await headers_for(readonly_db, TEACH_FIRST), PARTICIPANT, id=id_)
         assert result["data"] == {"participant": None}
         assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
 
@@ -254,7 +231,7 @@ class TestEnrolmentRelations:
         return enrolment
 
     async def test_the_objects_behind_the_ids_are_the_ones_the_ids_name(self, readonly_db, client, sandbox):
-        enrolment = await self._enrolment(client, await _headers(readonly_db, AMBITION), Case.LEAVING_ECT)
+        enrolment = await self._enrolment(client, await headers_for(readonly_db, AMBITION), Case.LEAVING_ECT)
         (period,) = [p for p in sandbox.periods if sandbox.participant_of(p) == case_id(Case.LEAVING_ECT)]
         assert enrolment["school"] == {"id": str(period.school_id), "urn": enrolment["schoolUrn"], "cohort": enrolment["cohort"]}
         assert enrolment["deliveryPartner"] == {"id": enrolment["deliveryPartnerId"]}
@@ -268,18 +245,18 @@ class TestEnrolmentRelations:
         ]
 
     async def test_a_mentor_the_provider_trains_is_a_participant(self, readonly_db, client):
-        enrolment = await self._enrolment(client, await _headers(readonly_db, AMBITION), Case.LEAVING_ECT)
+        enrolment = await self._enrolment(client, await headers_for(readonly_db, AMBITION), Case.LEAVING_ECT)
         assert enrolment["mentor"] == {"id": str(case_id(Case.ECT_THEN_MENTOR)), "fullName": "Rebecca Shaw"}
         assert enrolment["unfundedMentor"] is None
 
     async def test_a_mentor_the_provider_does_not_train_is_an_unfunded_mentor(self, readonly_db, client):
-        enrolment = await self._enrolment(client, await _headers(readonly_db, AMBITION), Case.ECT_WITH_UNFUNDED_MENTOR)
+        enrolment = await self._enrolment(client, await headers_for(readonly_db, AMBITION), Case.ECT_WITH_UNFUNDED_MENTOR)
         assert enrolment["mentorId"] == str(case_id(Case.UNFUNDED_MENTOR))
         assert enrolment["mentor"] is None
         assert enrolment["unfundedMentor"] == {"id": str(case_id(Case.UNFUNDED_MENTOR)), "fullName": "Daniel Okafor"}
 
     async def test_the_participants_transfers_and_declarations_are_those_of_the_rest_api(self, readonly_db, client):
-        headers = await _headers(readonly_db, TEACH_FIRST)
+        headers = await headers_for(readonly_db, TEACH_FIRST)
         participant_id = str(case_id(Case.TRANSFER_NEW_PROVIDER))
         result = await run(client, headers, ENROLMENT_RELATIONS, id=participant_id)
         assert "errors" not in result, result
@@ -298,7 +275,7 @@ class TestEnrolmentRelations:
 class TestStatementCounts:
     @pytest.mark.parametrize("lead_provider", [AMBITION, None])
     async def test_a_sync_page_costs_the_same_statements_small_or_large(self, readonly_db, client, sandbox, lead_provider):
-        headers = await _headers(readonly_db, lead_provider)
+        headers = await headers_for(readonly_db, lead_provider)
         counts = {}
         for first in (10, 200):
             with StatementCounter(readonly_db.engine) as counter:

@@ -11,9 +11,8 @@ from gateway.db.engine import read_connection
 from gateway.db.tables import Partnership
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST, cohort_id, lead_provider_id
-from gateway.vocabulary import Role
 from tests.database_state import database_state
-from tests.support import bearer, issue_token
+from tests.graphql.support import headers_for
 from tests.write_action_cases import AMBITION_PARTNER, AMBITION_RECENT_PARTNER, CREATE_PARTNERSHIP_REFUSALS, UPDATE_PARTNERSHIP_REFUSALS
 
 CREATE = """
@@ -38,8 +37,7 @@ _partnerships = Partnership.__table__
 
 
 async def _headers(db, lead_provider: str | None = AMBITION, server_date: str | None = None) -> dict[str, str]:
-    token = await issue_token(db.engine, lead_provider=lead_provider) if lead_provider else await issue_token(db.engine, role=Role.ANALYST)
-    return {**bearer(token), **({"X-With-Server-Date": server_date} if server_date else {})}
+    return {**await headers_for(db, lead_provider), **({"X-With-Server-Date": server_date} if server_date else {})}
 
 
 def _create_input(attributes: dict) -> dict:

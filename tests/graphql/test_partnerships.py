@@ -10,10 +10,21 @@ import pytest
 from gateway.db.engine import write_transaction
 from gateway.db.tables import Partnership, School
 from gateway.sandbox.cases import Case, case_id
-from gateway.sandbox.reference import AMBITION, LEAD_PROVIDER_NAMES, TEACH_FIRST, cohort_id, delivery_partner_id
-from gateway.vocabulary import Role
-from tests.schools_in_database import expected_partnerships, expected_schools, lead_provider_ids, participants_trained_under
-from tests.support import StatementCounter, bearer, issue_token
+from gateway.sandbox.reference import (
+    AMBITION,
+    LEAD_PROVIDER_NAMES,
+    TEACH_FIRST,
+    cohort_id,
+    delivery_partner_id,
+)
+from tests.graphql.support import headers_for, nodes, run
+from tests.schools_in_database import (
+    expected_partnerships,
+    expected_schools,
+    lead_provider_ids,
+    participants_trained_under,
+)
+from tests.support import StatementCounter
 
 FIELDS = """
     id cohort urn schoolId deliveryPartnerId deliveryPartnerName inductionTutorName inductionTutorEmail
@@ -72,24 +83,6 @@ query DeliveryPartnerPartnerships {
 """
 
 
-
-
-async def _headers(db, lead_provider: str | None) -> dict[str, str]:
-    if lead_provider is None:
-        return bearer(await issue_token(db.engine, role=Role.ANALYST))
-    return bearer(await issue_token(db.engine, lead_provider=lead_provider))
-
-
-async def run(client, headers, query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
-
-
-def nodes(result: dict) -> list[dict]:
-    assert "errors" not in result, result
-    return [edge["node"] for edge in result["data"]["partnerships"]["edges"]]
-
-
 def as_graphql(id_: str, attributes: dict) -> dict:
     """A partnership's published attributes (newer shape) as the GraphQL type spells them."""
     return {
@@ -130,7 +123,7 @@ async def _every_page(client, headers, *, between_pages=None, **variables) -> li
 class TestPartnerships:
     @pytest.mark.parametrize("lead_provider", [*LEAD_PROVIDER_NAMES, None])
     async def test_lists_exactly_what_the_database_holds_for_each_caller(self, readonly_db, client, lead_provider):
-        result = await run(client, await _headers(readonly_db, lead_provider), PARTNERSHIPS, first=3000)
+        result = await run(client, await headers_for(readonly_db, lead_provider), PARTNERSHIPS, first=3000)
 
         expected = await _expected(readonly_db, lead_provider)
         assert len(nodes(result)) == len(expected)
@@ -139,11 +132,11 @@ class TestPartnerships:
 
     async def test_an_analyst_naming_a_provider_sees_that_providers_partnerships(self, readonly_db, client):
         provider_id = (await lead_provider_ids(readonly_db.engine))[TEACH_FIRST]
-        result = await run(client, await _headers(readonly_db, None), PARTNERSHIPS, first=3000, leadProviderId=str(provider_id))
+        result = await run(client, await headers_for(readonly_db, None), PARTNERSHIPS, first=3000, leadProviderId=str(provider_id))
         assert {n["id"] for n in nodes(result)} == set(await _expected(readonly_db, TEACH_FIRST))
 
     async def test_returns_the_same_records_as_the_rest_api_for_the_same_filters(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         expected = await _expected(readonly_db, AMBITION)
         partner = sorted({a["delivery_partner_id"] for a in expected.values()})[0]
         since = sorted(a["updated_at"] for a in expected.values())[len(expected) // 2]
@@ -162,7 +155,7 @@ class TestPartnerships:
             assert graph == [as_graphql(item["id"], item["attributes"]) for item in rest]
 
     async def test_filters_that_match_nothing_give_an_empty_connection(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         for variables in ({"cohort": ["abc"]}, {"deliveryPartnerId": [str(uuid.uuid4()), "junk"]}, {"cohort": ["2030"]}):
             result = await run(client, headers, PARTNERSHIPS, **variables)
             assert nodes(result) == []
@@ -172,7 +165,7 @@ class TestPartnerships:
 class TestPartnershipsPaging:
     @pytest.mark.parametrize("order", ["CREATED_AT_ASC", "UPDATED_AT_DESC"])
     async def test_pages_of_two_return_every_partnership_exactly_once(self, readonly_db, client, order):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         every = nodes(await run(client, headers, PARTNERSHIPS, first=3000, orderBy=order))
 
         paged = await _every_page(client, headers, orderBy=order)
@@ -180,7 +173,7 @@ class TestPartnershipsPaging:
         assert [n["id"] for n in paged] == [n["id"] for n in every]
 
     async def test_a_partnership_created_between_pages_neither_repeats_nor_hides_another(self, sandbox_db, client):
-        headers = await _headers(sandbox_db, AMBITION)
+        headers = await headers_for(sandbox_db, AMBITION)
         before = [n["id"] for n in nodes(await run(client, headers, PARTNERSHIPS, first=3000))]
         ambition = (await lead_provider_ids(sandbox_db.engine))[AMBITION]
         new_partnership = uuid.uuid4()
@@ -208,12 +201,12 @@ class TestPartnershipsPaging:
 class TestPartnership:
     async def test_reads_one_of_the_providers_own(self, readonly_db, client):
         (id_, attributes), *_ = (await _expected(readonly_db, TEACH_FIRST)).items()
-        result = await run(client, await _headers(readonly_db, TEACH_FIRST), PARTNERSHIP, id=id_)
+        result = await run(client, await headers_for(readonly_db, TEACH_FIRST), PARTNERSHIP, id=id_)
         assert "errors" not in result
         assert result["data"]["partnership"] == as_graphql(id_, attributes)
 
     async def test_another_providers_partnership_is_null_with_not_found_like_a_missing_one(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         others = list(await _expected(readonly_db, TEACH_FIRST))[:3]
         for id_ in (*others, str(uuid.uuid4()), "junk"):
             result = await run(client, headers, PARTNERSHIP, id=id_)
@@ -222,7 +215,7 @@ class TestPartnership:
 
     async def test_an_analyst_reads_any_providers_partnership(self, readonly_db, client):
         (id_, attributes), *_ = (await _expected(readonly_db, TEACH_FIRST)).items()
-        result = await run(client, await _headers(readonly_db, None), PARTNERSHIP, id=id_)
+        result = await run(client, await headers_for(readonly_db, None), PARTNERSHIP, id=id_)
         assert result["data"]["partnership"] == as_graphql(id_, attributes)
 
 
@@ -232,7 +225,7 @@ class TestPartnershipRelations:
         self, readonly_db, client, lead_provider
     ):
         provider_id = (await lead_provider_ids(readonly_db.engine))[lead_provider]
-        result = await run(client, await _headers(readonly_db, lead_provider), PARTNERSHIP_RELATIONS, first=3000)
+        result = await run(client, await headers_for(readonly_db, lead_provider), PARTNERSHIP_RELATIONS, first=3000)
         schools = {year: await expected_schools(readonly_db.engine, year, provider_id) for year in range(2021, 2027)}
 
         for node in nodes(result):
@@ -252,7 +245,7 @@ class TestPartnershipRelations:
     async def test_the_delivery_partner_of_two_providers_lists_each_providers_own_partnerships(self, readonly_db, client):
         shared = str(case_id(Case.DELIVERY_PARTNER_OF_TWO_PROVIDERS))
         for lead_provider in (AMBITION, TEACH_FIRST, None):
-            result = await run(client, await _headers(readonly_db, lead_provider), DELIVERY_PARTNER_PARTNERSHIPS)
+            result = await run(client, await headers_for(readonly_db, lead_provider), DELIVERY_PARTNER_PARTNERSHIPS)
             assert "errors" not in result, result
             shown = {
                 edge["node"]["id"]: [p["id"] for p in edge["node"]["partnerships"]] for edge in result["data"]["deliveryPartners"]["edges"]
@@ -265,7 +258,7 @@ class TestPartnershipRelations:
 
     @pytest.mark.parametrize("lead_provider", [AMBITION, TEACH_FIRST])
     async def test_every_partnership_lists_the_participants_trained_under_it(self, readonly_db, client, lead_provider):
-        result = await run(client, await _headers(readonly_db, lead_provider), PARTNERSHIP_PARTICIPANTS)
+        result = await run(client, await headers_for(readonly_db, lead_provider), PARTNERSHIP_PARTICIPANTS)
         trained = await participants_trained_under(readonly_db.engine)
 
         shown = {n["id"]: sorted(p["id"] for p in n["participants"]) for n in nodes(result)}
@@ -276,7 +269,7 @@ class TestPartnershipRelations:
 
 class TestStatementCounts:
     async def test_a_page_of_partnerships_with_its_relations_costs_the_same_statements_small_or_large(self, readonly_db, client):
-        headers = await _headers(readonly_db, None)
+        headers = await headers_for(readonly_db, None)
         await run(client, headers, PARTNERSHIP_RELATIONS, first=1)  # warm up: authentication caches, prepared statements
 
         counts = {}
@@ -290,7 +283,7 @@ class TestStatementCounts:
 
     async def test_schools_with_their_partnerships_cost_the_same_statements_small_or_large(self, readonly_db, client):
         query = "query($first: Int) { schools(cohort: \"2024\", first: $first) { edges { node { id partnerships { id school { id } deliveryPartner { id } } } } } }"
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         counts = {}
         for first in (2, 500):
             with StatementCounter(readonly_db.engine) as counter:

@@ -9,10 +9,19 @@ import pytest
 from gateway.db.engine import write_transaction
 from gateway.db.tables import School, SchoolCohort
 from gateway.sandbox.cases import Case, case_id
-from gateway.sandbox.reference import AMBITION, BEST_PRACTICE_NETWORK, LEAD_PROVIDER_NAMES, TEACH_FIRST, cohort_id
-from gateway.vocabulary import Role
-from tests.schools_in_database import expected_partnerships, expected_schools, lead_provider_ids
-from tests.support import bearer, issue_token
+from gateway.sandbox.reference import (
+    AMBITION,
+    BEST_PRACTICE_NETWORK,
+    LEAD_PROVIDER_NAMES,
+    TEACH_FIRST,
+    cohort_id,
+)
+from tests.graphql.support import headers_for, nodes, run
+from tests.schools_in_database import (
+    expected_partnerships,
+    expected_schools,
+    lead_provider_ids,
+)
 
 FIELDS = """
     id name urn cohort inPartnership inductionProgrammeChoice expressionOfInterest
@@ -54,24 +63,6 @@ query SchoolsWithPartnerships($cohort: String!, $first: Int) {
 """
 
 
-
-
-async def _headers(db, lead_provider: str | None) -> dict[str, str]:
-    if lead_provider is None:
-        return bearer(await issue_token(db.engine, role=Role.ANALYST))
-    return bearer(await issue_token(db.engine, lead_provider=lead_provider))
-
-
-async def run(client, headers, query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
-
-
-def nodes(result: dict) -> list[dict]:
-    assert "errors" not in result, result
-    return [edge["node"] for edge in result["data"]["schools"]["edges"]]
-
-
 def as_graphql(id_: str, attributes: dict) -> dict:
     """A school's published attributes as the GraphQL type spells them."""
     return {
@@ -109,7 +100,7 @@ class TestSchools:
     async def test_lists_what_the_database_holds_for_each_provider(self, readonly_db, client, lead_provider):
         provider_id = (await lead_provider_ids(readonly_db.engine))[lead_provider]
         for year in (2024, 2025):
-            result = await run(client, await _headers(readonly_db, lead_provider), SCHOOLS, cohort=str(year), first=3000)
+            result = await run(client, await headers_for(readonly_db, lead_provider), SCHOOLS, cohort=str(year), first=3000)
 
             expected = await expected_schools(readonly_db.engine, year, provider_id)
             assert nodes(result) and len(nodes(result)) == len(expected)
@@ -117,7 +108,7 @@ class TestSchools:
             assert result["data"]["schools"]["totalCount"] == len(expected)
 
     async def test_an_analyst_sees_interest_in_any_provider_or_in_the_one_named(self, readonly_db, client):
-        headers = await _headers(readonly_db, None)
+        headers = await headers_for(readonly_db, None)
         provider_id = (await lead_provider_ids(readonly_db.engine))[BEST_PRACTICE_NETWORK]
 
         anyone = await run(client, headers, SCHOOLS, cohort="2025", first=3000)
@@ -131,12 +122,12 @@ class TestSchools:
         }
 
     async def test_an_unknown_cohort_is_an_empty_list(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, AMBITION), SCHOOLS, cohort="2030")
+        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOLS, cohort="2030")
         assert nodes(result) == []
         assert result["data"]["schools"]["totalCount"] == 0
 
     async def test_returns_the_same_records_as_the_rest_api_for_the_same_filters(self, readonly_db, client):
-        headers = await _headers(readonly_db, TEACH_FIRST)
+        headers = await headers_for(readonly_db, TEACH_FIRST)
         rest_every = (await client.get("/api/v3/schools", params={"filter[cohort]": "2024", "page[per_page]": "3000"}, headers=headers)).json()["data"]
         since = sorted(item["attributes"]["updated_at"] for item in rest_every)[len(rest_every) // 2]
         for rest_params, graphql_variables in (
@@ -152,21 +143,21 @@ class TestSchools:
             assert graph == [as_graphql(item["id"], item["attributes"]) for item in rest]
 
     async def test_an_invalid_updated_since_is_a_bad_user_input_error_with_the_published_text(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, AMBITION), SCHOOLS, cohort="2025", updatedSince="soon")
+        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOLS, cohort="2025", updatedSince="soon")
         assert result["data"] is None
         assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
             ("The filter '#/updated_since' must be a valid ISO 8601 date", "BAD_USER_INPUT")
         ]
 
     async def test_the_cohort_argument_is_required(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, AMBITION), "{ schools { totalCount } }")
+        result = await run(client, await headers_for(readonly_db, AMBITION), "{ schools { totalCount } }")
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         assert "cohort" in result["errors"][0]["message"]
 
 
 class TestSchoolsPaging:
     async def test_pages_of_two_return_every_school_exactly_once(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         every = nodes(await run(client, headers, SCHOOLS, cohort="2025", first=3000))
 
         paged = await _every_page(client, headers, cohort="2025")
@@ -174,7 +165,7 @@ class TestSchoolsPaging:
         assert [n["id"] for n in paged] == [n["id"] for n in every]
 
     async def test_pages_by_updated_at_descending_return_every_school_exactly_once(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         every = nodes(await run(client, headers, SCHOOLS, cohort="2024", first=3000, orderBy="UPDATED_AT_DESC"))
 
         paged = await _every_page(client, headers, cohort="2024", orderBy="UPDATED_AT_DESC")
@@ -182,7 +173,7 @@ class TestSchoolsPaging:
         assert [n["id"] for n in paged] == [n["id"] for n in every]
 
     async def test_a_school_listed_between_pages_neither_repeats_nor_hides_another(self, sandbox_db, client):
-        headers = await _headers(sandbox_db, AMBITION)
+        headers = await headers_for(sandbox_db, AMBITION)
         before = [n["id"] for n in nodes(await run(client, headers, SCHOOLS, cohort="2025", first=3000))]
         new_school = uuid.uuid4()
 
@@ -200,7 +191,7 @@ class TestSchoolsPaging:
         assert paged == [*before, str(new_school)]
 
     async def test_a_malformed_cursor_is_a_bad_user_input_error(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, AMBITION), SCHOOLS, cohort="2025", after="nonsense")
+        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOLS, cohort="2025", after="nonsense")
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
@@ -211,7 +202,7 @@ class TestSchool:
         expected = await expected_schools(readonly_db.engine, 2025, provider_id)
         school = str(case_id(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST))
 
-        result = await run(client, await _headers(readonly_db, lead_provider), SCHOOL, id=school, cohort="2025")
+        result = await run(client, await headers_for(readonly_db, lead_provider), SCHOOL, id=school, cohort="2025")
 
         assert "errors" not in result
         assert result["data"]["school"] == as_graphql(school, expected[school])
@@ -226,7 +217,7 @@ class TestSchool:
         ],
     )
     async def test_a_school_not_listed_in_the_cohort_is_null_with_not_found(self, readonly_db, client, school, cohort):
-        result = await run(client, await _headers(readonly_db, AMBITION), SCHOOL, id=school, cohort=cohort)
+        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOL, id=school, cohort=cohort)
         assert result["data"] == {"school": None}
         assert [(e["extensions"]["code"], e["path"]) for e in result["errors"]] == [("NOT_FOUND", ["school"])]
 
@@ -237,7 +228,7 @@ class TestSchoolPartnerships:
         ids = await lead_provider_ids(readonly_db.engine)
         partnerships = {}
         for lead_provider in (AMBITION, TEACH_FIRST):
-            result = await run(client, await _headers(readonly_db, lead_provider), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
+            result = await run(client, await headers_for(readonly_db, lead_provider), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
             assert "errors" not in result
             assert result["data"]["school"]["inPartnership"] is True
             partnerships[lead_provider] = result["data"]["school"]["partnerships"]
@@ -248,19 +239,19 @@ class TestSchoolPartnerships:
         assert len(partnerships[AMBITION]) == len(partnerships[TEACH_FIRST]) == 1
         assert partnerships[AMBITION] != partnerships[TEACH_FIRST]
 
-        by_analyst = await run(client, await _headers(readonly_db, None), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
+        by_analyst = await run(client, await headers_for(readonly_db, None), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
         assert sorted(p["id"] for p in by_analyst["data"]["school"]["partnerships"]) == sorted(
             p["id"] for lp in (AMBITION, TEACH_FIRST) for p in partnerships[lp]
         )
 
     async def test_a_provider_without_a_partnership_there_sees_none(self, readonly_db, client):
         school = str(case_id(Case.SCHOOL_PARTNERED_BY_TWO_PROVIDERS))
-        result = await run(client, await _headers(readonly_db, BEST_PRACTICE_NETWORK), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
+        result = await run(client, await headers_for(readonly_db, BEST_PRACTICE_NETWORK), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
         assert result["data"]["school"] == {"id": school, "inPartnership": True, "partnerships": []}
 
     async def test_every_listed_school_shows_the_providers_partnerships_of_that_cohort(self, readonly_db, client):
         ids = await lead_provider_ids(readonly_db.engine)
-        result = await run(client, await _headers(readonly_db, AMBITION), SCHOOLS_WITH_PARTNERSHIPS, cohort="2024", first=3000)
+        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOLS_WITH_PARTNERSHIPS, cohort="2024", first=3000)
         own = await expected_partnerships(readonly_db.engine, ids[AMBITION])
 
         shown = {n["id"]: sorted(p["id"] for p in n["partnerships"]) for n in nodes(result)}

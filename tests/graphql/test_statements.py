@@ -10,6 +10,7 @@ from gateway.db.engine import read_connection
 from gateway.db.tables import LeadProvider
 from gateway.vocabulary import Role
 from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.graphql.support import node_ids, run
 from tests.support import StatementCounter, bearer, issue_token
 
 FIELDS = "id month year type cohort cutOffDate paymentDate paid status outputFee createdAt updatedAt"
@@ -46,18 +47,8 @@ query Statement($id: ID!) {
 """
 
 
-async def run(client, headers: dict[str, str], query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
-
-
 async def alpha(world_engine) -> dict[str, str]:
     return bearer(await issue_token(world_engine, lead_provider="Alpha Training"))
-
-
-def node_ids(result: dict) -> list[str]:
-    assert "errors" not in result, result
-    return [edge["node"]["id"] for edge in result["data"]["statements"]["edges"]]
 
 
 def keys(w: World, *names: str) -> list[str]:

@@ -8,9 +8,8 @@ import pytest
 
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, LEAD_PROVIDER_NAMES, TEACH_FIRST
-from gateway.vocabulary import Role
-from tests.participants_in_database import ParticipantsInDatabase
-from tests.support import StatementCounter, bearer, issue_token
+from tests.graphql.support import headers_for, nodes, run
+from tests.support import StatementCounter
 
 FIELDS = "id fullName email teacherReferenceNumber createdAt updatedAt"
 
@@ -36,27 +35,6 @@ query WithMentees($first: Int) {
 """
 
 
-@pytest.fixture
-async def sandbox(readonly_db) -> ParticipantsInDatabase:
-    return await ParticipantsInDatabase.read(readonly_db.engine)
-
-
-async def _headers(db, lead_provider: str | None) -> dict[str, str]:
-    if lead_provider is None:
-        return bearer(await issue_token(db.engine, role=Role.ANALYST))
-    return bearer(await issue_token(db.engine, lead_provider=lead_provider))
-
-
-async def run(client, headers, query: str, **variables) -> dict:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
-
-
-def nodes(result: dict) -> list[dict]:
-    assert "errors" not in result, result
-    return [edge["node"] for edge in result["data"]["unfundedMentors"]["edges"]]
-
-
 def as_graphql(resource: dict) -> dict:
     a = resource["attributes"]
     return {
@@ -72,13 +50,13 @@ def as_graphql(resource: dict) -> dict:
 class TestUnfundedMentors:
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
     async def test_lists_exactly_what_the_database_holds_for_each_provider(self, readonly_db, client, sandbox, lead_provider):
-        result = await run(client, await _headers(readonly_db, lead_provider), UNFUNDED_MENTORS, first=3000)
+        result = await run(client, await headers_for(readonly_db, lead_provider), UNFUNDED_MENTORS, first=3000)
         expected = sandbox.unfunded_mentors_seen_by(sandbox.lead_provider_id(lead_provider))
         assert nodes(result) == [as_graphql(r) for r in expected]
         assert result["data"]["unfundedMentors"]["totalCount"] == len(expected)
 
     async def test_returns_the_same_records_as_the_rest_api_in_the_same_order(self, readonly_db, client):
-        headers = await _headers(readonly_db, TEACH_FIRST)
+        headers = await headers_for(readonly_db, TEACH_FIRST)
         rest = (
             await client.get("/api/v3/unfunded-mentors", params={"page[per_page]": "3000", "sort": "-updated_at"}, headers=headers)
         ).json()["data"]
@@ -87,14 +65,14 @@ class TestUnfundedMentors:
 
     async def test_the_mentees_are_the_providers_ects_they_mentor(self, readonly_db, client, sandbox):
         lead_provider_id = sandbox.lead_provider_id(TEACH_FIRST)
-        found = nodes(await run(client, await _headers(readonly_db, TEACH_FIRST), WITH_MENTEES, first=3000))
+        found = nodes(await run(client, await headers_for(readonly_db, TEACH_FIRST), WITH_MENTEES, first=3000))
         assert found
         assert {n["id"]: {m["id"] for m in n["mentees"]} for n in found} == {
             n["id"]: {str(p) for p in sandbox.mentees(uuid.UUID(n["id"]), lead_provider_id)} for n in found
         }
 
     async def test_mentees_cost_the_same_statements_small_or_large(self, readonly_db, client):
-        headers = await _headers(readonly_db, None)
+        headers = await headers_for(readonly_db, None)
         counts = {}
         for first in (3, 300):
             with StatementCounter(readonly_db.engine) as counter:
@@ -106,13 +84,13 @@ class TestUnfundedMentors:
 
 class TestUnfundedMentor:
     async def test_reads_the_seeded_unfunded_mentor_with_its_mentee(self, readonly_db, client, sandbox):
-        result = await run(client, await _headers(readonly_db, AMBITION), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR)))
+        result = await run(client, await headers_for(readonly_db, AMBITION), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR)))
         assert "errors" not in result, result
         mentor = result["data"]["unfundedMentor"]
         assert {k: v for k, v in mentor.items() if k != "mentees"} == as_graphql(sandbox.unfunded_mentor(case_id(Case.UNFUNDED_MENTOR)))
         assert mentor["mentees"] == [{"id": str(case_id(Case.ECT_WITH_UNFUNDED_MENTOR)), "enrolments": [{"mentorId": mentor["id"]}]}]
 
     async def test_a_mentor_the_provider_trains_is_null_and_not_found(self, readonly_db, client):
-        result = await run(client, await _headers(readonly_db, TEACH_FIRST), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR)))
+        result = await run(client, await headers_for(readonly_db, TEACH_FIRST), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR)))
         assert result["data"] == {"unfundedMentor": None}
         assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
