@@ -33,6 +33,14 @@ class CohortRow:
 _COLUMNS = [_cohorts.c[name] for name in CohortRow.__dataclass_fields__]
 
 
+def cohort_year(text: str | None) -> int | None:
+    """The year a cohort value names (four digits), or None when it names none.
+
+    ``isdecimal``, not ``isdigit``: ``int`` refuses the superscripts and other digits ``isdigit`` lets through.
+    """
+    return int(text) if text is not None and len(text) == 4 and text.isdecimal() else None
+
+
 async def list_cohorts(conn: AsyncConnection, _caller: Caller) -> list[CohortRow]:
     return [CohortRow(*row) for row in await conn.execute(select(*_COLUMNS).order_by(_cohorts.c.year))]
 

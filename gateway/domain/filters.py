@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
+from gateway.domain.cohorts import cohort_year
 from gateway.domain.errors import BadRequest
 
 def invalid_updated_since() -> BadRequest:
@@ -42,7 +43,8 @@ def parse_updated_since(value: str) -> datetime:
 
 def parse_cohort_years(values: Iterable[str]) -> list[int]:
     """Cohort years from a list of strings; values that are not years match nothing, so they are dropped."""
-    return [int(v) for v in (v.strip() for v in values) if v.isdigit() and len(v) == 4]
+    years = (cohort_year(value.strip()) for value in values)
+    return [year for year in years if year is not None]
 
 
 def split_list(value: str) -> list[str]:

@@ -149,6 +149,22 @@ class TestChangeSchedule:
         ]
         assert await _periods_of(sandbox_db.engine, Case.LEFT_ECT) == before
 
+    @pytest.mark.parametrize("cohort", ["²⁰²⁴", "2O24"])
+    async def test_a_cohort_that_is_not_a_year_names_no_schedule(self, readonly_db, cohort):
+        # "²⁰²⁴" passes str.isdigit but int() refuses it: it once reached the client as a 500.
+        with pytest.raises(ValidationFailed) as refused:
+            await _act(
+                readonly_db.engine,
+                change_schedule,
+                Case.ACTIVE_ECT,
+                course_identifier="ecf-induction",
+                schedule_identifier="ecf-extended-september",
+                cohort=cohort,
+            )
+        assert refused.value.errors == [
+            FieldError("schedule_identifier", "The property '#/schedule_identifier' must be present and correspond to a valid schedule.")
+        ]
+
     async def test_voided_declarations_are_not_at_stake(self, sandbox_db):
         engine = sandbox_db.engine
         async with write_transaction(engine) as conn:

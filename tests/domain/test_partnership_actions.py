@@ -132,6 +132,14 @@ class TestCreatePartnership:
             FieldError("delivery_partner_id", "Enter a '#/delivery_partner_id'."),
         ]
 
+    async def test_a_cohort_of_superscript_digits_is_an_unknown_cohort(self, readonly_db):
+        # str.isdigit accepts "²⁰²⁵" but int() refuses it: it once reached the client as a 500.
+        with pytest.raises(ValidationFailed) as refused:
+            await _create(readonly_db.engine, AMBITION_CALLER, Case.UNPARTNERED_ELIGIBLE_SCHOOL, AMBITION_PARTNER, cohort="²⁰²⁵")
+        assert refused.value.errors == [
+            FieldError("cohort", "The '#/cohort' you have entered is invalid. Check cohort details and try again.")
+        ]
+
     async def test_a_create_that_loses_the_race_gets_the_published_refusal_and_writes_nothing(self, sandbox_db):
         """The second create's checks run before the first commits, so only the unique constraint can stop it."""
         engine = sandbox_db.engine

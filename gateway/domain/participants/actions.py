@@ -33,7 +33,7 @@ from gateway.db.tables import (
     TrainingRecord,
 )
 from gateway.domain.callers import Caller
-from gateway.domain.cohorts import CohortRow, cohorts_by_year
+from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
 from gateway.domain.declarations.milestones import MilestoneWindow, window_error
 from gateway.domain.errors import NotFound
 from gateway.domain.participants.enrolments import latest_periods, training_status
@@ -310,7 +310,7 @@ async def _schedule_change(
     conn: AsyncConnection, caller: Caller, period: _Period, *, identifier: str | None, cohort: str | None
 ) -> _ScheduleChange:
     text = given(cohort)
-    year = period.cohort_year if text is None else (int(text) if text.isdigit() and len(text) == 4 else None)
+    year = period.cohort_year if text is None else cohort_year(text)
     cohorts = await cohorts_by_year(conn, caller, [period.cohort_year] if year is None else [period.cohort_year, year])
     source, target = cohorts[period.cohort_year], cohorts.get(year)
     schedule = None

@@ -28,7 +28,7 @@ from gateway.db.tables import (
     TrainingRecord,
 )
 from gateway.domain.callers import Caller
-from gateway.domain.cohorts import CohortRow, cohorts_by_year
+from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
 from gateway.domain.errors import NotFound, ValidationFailed
 from gateway.domain.partnerships.queries import PartnershipRow, get_partnership
 from gateway.domain.validation import Validation, as_uuid, given
@@ -65,10 +65,6 @@ SAME_DELIVERY_PARTNER = (
     "We are unable to process this request. You are already confirmed to be in partnership with the entered "
     "delivery partner. Contact the DfE for support."
 )
-
-
-def _as_year(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() and len(value) == 4 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +142,7 @@ async def create_partnership(
     lead_provider_id = caller.require_lead_provider()
     cohort_text, school_text, partner_text = given(cohort), given(school_id), given(delivery_partner_id)
 
-    year = _as_year(cohort_text)
+    year = cohort_year(cohort_text)
     found_cohort: CohortRow | None = (await cohorts_by_year(conn, caller, [year])).get(year) if year is not None else None
     school_uuid, partner_uuid = as_uuid(school_text), as_uuid(partner_text)
     school_exists = school_uuid is not None and await _exists(conn, _schools.c.id == school_uuid)
