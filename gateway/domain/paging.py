@@ -12,7 +12,7 @@ import base64
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 import orjson
@@ -116,9 +116,16 @@ def decode_cursor(cursor: str, sortable: Mapping[str, ColumnElement], keys: Sequ
         if not isinstance(raw, list) or len(raw) != len(keys) + 1:
             raise ValueError
         values = [_typed(sortable[k.name], v) for k, v in zip(keys, raw)]
-        return (*values, uuid.UUID(raw[-1]))
-    except (ValueError, TypeError, KeyError, orjson.JSONDecodeError, base64.binascii.Error) as exc:
+        return (*values, _uuid(raw[-1]))
+    # OverflowError: a date-time whose offset puts it outside the years Python holds in UTC (ours are all UTC).
+    except (ValueError, TypeError, KeyError, OverflowError, orjson.JSONDecodeError, base64.binascii.Error) as exc:
         raise BadRequest("Bad parameter", "The 'after' cursor is not valid for this list and order") from exc
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    if not isinstance(value, str):  # uuid.UUID(5) raises AttributeError, which is no client's fault to see as a 500
+        raise TypeError(f"not an id: {value!r}")
+    return uuid.UUID(value)
 
 
 def _typed(column: ColumnElement, value: Any) -> Any:
@@ -126,9 +133,11 @@ def _typed(column: ColumnElement, value: Any) -> Any:
     if value is None:
         return None
     if kind is datetime:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        # In UTC here, as the database layer would put it, so an instant it cannot hold is a bad cursor, not a 500.
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
     if kind is date:
         return date.fromisoformat(value)
     if kind is uuid.UUID:
-        return uuid.UUID(value)
+        return _uuid(value)
     return kind(value)

@@ -1,0 +1,47 @@
+"""Keyset cursors (gateway.domain.paging): what a client sends back must be one we could have made."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import datetime, timezone
+
+import orjson
+import pytest
+
+from gateway.domain.errors import BadRequest
+from gateway.domain.paging import SortKey, decode_cursor, encode_cursor
+from gateway.domain.participants.queries import SORTABLE
+
+BY_CREATED_AT = [SortKey("created_at")]
+AN_ID = uuid.UUID("9e67cd00-d0ed-484b-a129-cf23c8f2b649")
+
+
+def _cursor(raw: list) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(raw)).decode()
+
+
+class TestDecodeCursor:
+    def test_reads_back_the_values_a_cursor_was_made_of(self):
+        values = (datetime(2024, 2, 25, 13, 36, 54, tzinfo=timezone.utc), AN_ID)
+        assert decode_cursor(encode_cursor(values), SORTABLE, BY_CREATED_AT) == values
+
+    def test_a_date_time_with_an_offset_is_read_in_utc(self):
+        (moment, _) = decode_cursor(_cursor(["2024-01-01T01:00:00+01:00", str(AN_ID)]), SORTABLE, BY_CREATED_AT)
+        assert moment == datetime(2024, 1, 1, tzinfo=timezone.utc)
+        assert moment.tzinfo is timezone.utc
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            ["2024-01-01T00:00:00Z", 5],  # an id that is not text: uuid.UUID raised AttributeError (500)
+            ["0001-01-01T00:00:00+14:00", str(AN_ID)],  # before year 1 in UTC: OverflowError (500)
+            ["9999-12-31T23:59:59-14:00", str(AN_ID)],  # after year 9999 in UTC
+            ["2024-01-01T00:00:00Z"],  # too few values for the order
+            ["yesterday", str(AN_ID)],
+        ],
+    )
+    def test_a_cursor_we_could_not_have_made_is_a_bad_request(self, raw):
+        with pytest.raises(BadRequest) as refused:
+            decode_cursor(_cursor(raw), SORTABLE, BY_CREATED_AT)
+        assert refused.value.detail == "The 'after' cursor is not valid for this list and order"
