@@ -9,7 +9,10 @@ import strawberry
 
 from gateway.domain.errors import NotFound
 from gateway.domain.filters import parse_cohort_years, parse_ids, parse_updated_since
+from gateway.domain.paging import MAX_PAGE_SIZE
 
+page_size = Annotated[int | None, strawberry.argument(description=f"Page size (at most {MAX_PAGE_SIZE}).")]
+after_cursor = Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")]
 lead_provider_filter = Annotated[
     strawberry.ID | None,
     strawberry.argument(description="Analysts only: restrict to one lead provider's data. Ignored for lead providers."),

@@ -9,7 +9,7 @@ import strawberry
 
 from gateway.domain import delivery_partners
 from gateway.domain.delivery_partners import SORTABLE, DeliveryPartnerFilters
-from gateway.graphql.arguments import cohort_years, lead_provider_filter, parse_id
+from gateway.graphql.arguments import after_cursor, cohort_years, lead_provider_filter, page_size, parse_id
 from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
@@ -50,8 +50,8 @@ class DeliveryPartnerQuery:
     async def delivery_partners(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size (at most 3000).")] = 100,
-        after: Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")] = None,
+        first: page_size = 100,
+        after: after_cursor = None,
         cohort: Annotated[list[str] | None, strawberry.argument(description="Only partners working in these cohorts.")] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: DeliveryPartnerOrder = DeliveryPartnerOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]

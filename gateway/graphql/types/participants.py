@@ -16,7 +16,7 @@ import strawberry
 from gateway.domain.participants import queries
 from gateway.domain.participants.queries import SORTABLE, ParticipantFilters
 from gateway.graphql import arguments
-from gateway.graphql.arguments import lead_provider_filter, parse_id
+from gateway.graphql.arguments import after_cursor, lead_provider_filter, page_size, parse_id
 from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
@@ -196,8 +196,8 @@ class ParticipantQuery:
     async def participants(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size (at most 3000).")] = 100,
-        after: Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")] = None,
+        first: page_size = 100,
+        after: after_cursor = None,
         cohort: Annotated[list[str] | None, strawberry.argument(description="Only participants with an enrolment in these cohorts (years).")] = None,
         training_status: Annotated[
             list[TrainingStatus] | None, strawberry.argument(description="Only participants with an enrolment in these training statuses.")

@@ -10,7 +10,7 @@ import strawberry
 from gateway.domain.partnerships import queries as partnerships
 from gateway.domain.partnerships.queries import SORTABLE, PartnershipFilters
 from gateway.graphql import arguments
-from gateway.graphql.arguments import cohort_years, lead_provider_filter, parse_id
+from gateway.graphql.arguments import after_cursor, cohort_years, lead_provider_filter, page_size, parse_id
 from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
@@ -83,8 +83,8 @@ class PartnershipQuery:
     async def partnerships(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size (at most 3000).")] = 100,
-        after: Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")] = None,
+        first: page_size = 100,
+        after: after_cursor = None,
         cohort: Annotated[list[str] | None, strawberry.argument(description="Only partnerships in these cohorts (years).")] = None,
         delivery_partner_id: Annotated[
             list[strawberry.ID] | None, strawberry.argument(description="Only partnerships with these delivery partners.")

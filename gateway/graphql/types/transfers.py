@@ -10,7 +10,7 @@ import strawberry
 from gateway.domain.participants import transfers
 from gateway.domain.participants.transfers import SORTABLE, TransferFilters
 from gateway.graphql import arguments
-from gateway.graphql.arguments import lead_provider_filter, parse_id
+from gateway.graphql.arguments import after_cursor, lead_provider_filter, page_size, parse_id
 from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
@@ -81,8 +81,8 @@ class ParticipantTransfersQuery:
     async def participant_transfers(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size (at most 3000).")] = 100,
-        after: Annotated[str | None, strawberry.argument(description="Cursor of the last row already read.")] = None,
+        first: page_size = 100,
+        after: after_cursor = None,
         updated_since: Annotated[
             str | None, strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time.")
         ] = None,
