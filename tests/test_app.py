@@ -6,9 +6,8 @@ import pytest
 
 from gateway.db.engine import build_engine, set_engine
 from gateway.vocabulary import Role
+from tests.rest.support import ACCESS_DENIED, NOT_FOUND
 from tests.support import bearer, issue_token
-
-ACCESS_DENIED = {"error": "HTTP Token: Access denied"}
 
 
 class TestProbes:
@@ -96,9 +95,7 @@ class TestJsonErrors:
         token = await issue_token(readonly_db.engine, role=Role.ANALYST)
         response = await client.get("/api/v3/no-such-thing", headers=bearer(token))
         assert response.status_code == 404
-        assert response.json() == {
-            "errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]
-        }
+        assert response.json() == NOT_FOUND
 
     async def test_a_wrong_method_is_a_json_405(self, readonly_db, client):
         token = await issue_token(readonly_db.engine, role=Role.ANALYST)

@@ -19,23 +19,11 @@ from sqlalchemy import func, select
 
 from gateway.db.tables import Cohort, LeadProvider, Participant, SchoolCohort
 from gateway.rest.openapi import served_document
-from tests.rest.endpoints import LISTS, SHOWS, ListEndpoint, Sandbox, ShowEndpoint, served_now
+from tests.rest.endpoints import LISTS, SHOWS, ListEndpoint, Sandbox, served_now
 from tests.rest.openapi_validation import ResponseValidator
+from tests.rest.support import ACCESS_DENIED, BAD_PAGE, BAD_UPDATED_SINCE, FILTER_NOT_A_HASH, MAX_PAGE, NOT_FOUND
 from tests.support import bearer, issue_token
 
-ACCESS_DENIED = {"error": "HTTP Token: Access denied"}
-NOT_FOUND = {"errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]}
-BAD_PAGE = {
-    "errors": [
-        {
-            "title": "Bad parameter",
-            "detail": "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
-        }
-    ]
-}
-FILTER_NOT_A_HASH = {"errors": [{"title": "Bad parameter", "detail": "Filter must be a hash"}]}
-BAD_UPDATED_SINCE = {"errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]}
-MAX_PAGE = 3000
 # Sort keys a resource sorts by without publishing them, read from its table (published type -> table).
 UNPUBLISHED_SORT_COLUMNS = {"participant": Participant.__table__}
 

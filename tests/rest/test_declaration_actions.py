@@ -16,12 +16,12 @@ from gateway.vocabulary import Role
 from tests.declaration_refusals import REFUSALS, VOID_REFUSALS, _refusals_database, refusals_db, void_target  # noqa: F401 - fixtures
 from tests.declaration_scenarios import declaration_in_db, make_trainee, snapshot
 from tests.rest.openapi_validation import ResponseValidator
+from tests.rest.support import NOT_FOUND
 from tests.support import UNREACHED_RATE_LIMIT, bearer, issue_token
 
 DECLARATIONS = "/api/v3/participant-declarations"
 VOID = "/api/v3/participant-declarations/{id}/void"
 VALIDATOR = ResponseValidator(served_document())
-NOT_FOUND = {"errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]}
 FUTURE = "The '#/declaration_date' value cannot be a future date. Check the date and try again."
 
 

@@ -10,19 +10,10 @@ from gateway.db.engine import read_connection
 from gateway.db.tables import Declaration, LeadProvider, Partnership, TrainingPeriod
 from gateway.vocabulary import BILLABLE_STATES, Role
 from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.rest.support import BAD_PAGE, BAD_UPDATED_SINCE, NOT_FOUND
 from tests.support import bearer, issue_token
 
 PATH = "/api/v3/participant-declarations"
-NOT_FOUND = {"errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]}
-BAD_UPDATED_SINCE = {"errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]}
-BAD_PAGE = {
-    "errors": [
-        {
-            "title": "Bad parameter",
-            "detail": "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
-        }
-    ]
-}
 ATTRIBUTES = {
     "participant_id", "declaration_type", "declaration_date", "course_identifier", "state", "updated_at", "created_at",
     "delivery_partner_id", "statement_id", "clawback_statement_id", "ineligible_for_funding_reason", "mentor_id",

@@ -11,18 +11,14 @@ from gateway.db.tables import Participant, Partnership, TrainingPeriod, Training
 from gateway.rest.openapi import served_document
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, cohort_id, schedule_id
-from gateway.vocabulary import Role, ScheduleIdentifier
+from gateway.vocabulary import ScheduleIdentifier
 from tests.database_state import database_state
 from tests.rest.openapi_validation import ResponseValidator
-from tests.support import bearer, issue_token
+from tests.rest.support import BAD_BODY, NOT_FOUND, headers_for
 from tests.write_action_cases import PARTICIPANT_REFUSALS, UNKNOWN_ID, ParticipantRefusal
 
 ECF = "/api/v3/participants/ecf"
 NEWER = "/api/v3/participants"
-NOT_FOUND = {
-    "errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]
-}
-BAD_BODY = {"errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]}
 
 VALIDATOR = ResponseValidator(served_document())
 
@@ -33,8 +29,7 @@ _partnerships = Partnership.__table__
 
 
 async def _headers(db, lead_provider: str | None = AMBITION) -> dict[str, str]:
-    token = await issue_token(db.engine, lead_provider=lead_provider) if lead_provider else await issue_token(db.engine, role=Role.ANALYST)
-    return bearer(token)
+    return await headers_for(db, lead_provider)
 
 
 def _body(action: str, attributes: dict) -> dict:

@@ -16,6 +16,7 @@ from gateway.vocabulary import Role
 from tests.conftest import IS_POSTGRES
 from tests.database_state import database_state
 from tests.rest.openapi_validation import ResponseValidator
+from tests.rest.support import BAD_BODY, NOT_FOUND, headers_for
 from tests.support import bearer, issue_token
 from tests.write_action_cases import (
     AMBITION_PARTNER,
@@ -29,10 +30,6 @@ from tests.write_action_cases import (
 ECF = "/api/v3/partnerships/ecf"
 NEWER = "/api/v3/partnerships"
 PATHS = (ECF, NEWER)
-NOT_FOUND = {
-    "errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]
-}
-BAD_BODY = {"errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]}
 ALREADY_PARTNERED = {
     "errors": [{"title": "school_id", "detail": "You are already in a confirmed partnership with this school for the entered cohort."}]
 }
@@ -48,8 +45,7 @@ postgres_only = pytest.mark.skipif(not IS_POSTGRES, reason="concurrent writers o
 
 
 async def _headers(db, lead_provider: str | None = AMBITION, server_date: str | None = None) -> dict[str, str]:
-    token = await issue_token(db.engine, lead_provider=lead_provider) if lead_provider else await issue_token(db.engine, role=Role.ANALYST)
-    return {**bearer(token), **({"X-With-Server-Date": server_date} if server_date else {})}
+    return await headers_for(db, lead_provider, server_date=server_date)
 
 
 def _create_body(attributes: dict) -> dict:

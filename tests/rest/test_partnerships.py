@@ -8,29 +8,13 @@ import pytest
 
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST, LEAD_PROVIDER_NAMES, DELIVERY_PARTNER_OF_TWO_PROVIDERS, delivery_partner_id
-from gateway.vocabulary import Role
+from tests.rest.support import NOT_FOUND, headers_for, list_all
 from tests.schools_in_database import expected_partnerships, lead_provider_ids
-from tests.support import bearer, issue_token
 
 ECF = "/api/v3/partnerships/ecf"
 NEWER = "/api/v3/partnerships"
 PATHS = (ECF, NEWER)
 UNCHALLENGED = {"status": "active", "challenged_reason": None, "challenged_at": None}
-NOT_FOUND = {
-    "errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]
-}
-
-
-async def _headers(db, lead_provider: str | None) -> dict[str, str]:
-    if lead_provider is None:
-        return bearer(await issue_token(db.engine, role=Role.ANALYST))
-    return bearer(await issue_token(db.engine, lead_provider=lead_provider))
-
-
-async def _all(client, path: str, headers, **params) -> list[dict]:
-    response = await client.get(path, params={"page[per_page]": "3000", **params}, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
 
 
 def _published(path: str, attributes: dict) -> dict:
@@ -52,7 +36,7 @@ class TestIndex:
     @pytest.mark.parametrize("path", PATHS)
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
     async def test_lists_exactly_the_providers_own_partnerships_as_the_database_holds_them(self, readonly_db, client, path, lead_provider):
-        data = await _all(client, path, await _headers(readonly_db, lead_provider))
+        data = await list_all(client, path, await headers_for(readonly_db, lead_provider))
 
         expected = await _expected(readonly_db, lead_provider)
         assert expected, "every sandbox provider has partnerships"
@@ -60,66 +44,66 @@ class TestIndex:
         assert _by_id(data) == {id_: _published(path, attributes) for id_, attributes in expected.items()}
 
     async def test_the_published_shape_keeps_the_attribute_order_of_the_openapi(self, readonly_db, client):
-        (first, *_) = await _all(client, ECF, await _headers(readonly_db, AMBITION))
+        (first, *_) = await list_all(client, ECF, await headers_for(readonly_db, AMBITION))
         assert list(first["attributes"])[:8] == [
             "cohort", "urn", "school_id", "delivery_partner_id", "delivery_partner_name", "status", "challenged_reason", "challenged_at",
         ]  # fmt: skip
 
     @pytest.mark.parametrize("path", PATHS)
     async def test_an_analyst_lists_every_providers_partnerships(self, readonly_db, client, path):
-        data = await _all(client, path, await _headers(readonly_db, None))
+        data = await list_all(client, path, await headers_for(readonly_db, None))
         expected = await _expected(readonly_db, None)
         assert _by_id(data) == {id_: _published(path, attributes) for id_, attributes in expected.items()}
 
     async def test_the_cohort_filter_takes_a_comma_list_of_years(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         expected = await _expected(readonly_db, AMBITION)
 
         for cohort, years in (("2024", {"2024"}), ("2023,2025", {"2023", "2025"}), ("abc", set())):
-            data = await _all(client, NEWER, headers, **{"filter[cohort]": cohort})
+            data = await list_all(client, NEWER, headers, **{"filter[cohort]": cohort})
             assert set(_by_id(data)) == {id_ for id_, a in expected.items() if a["cohort"] in years}
 
     async def test_the_delivery_partner_filter_takes_a_comma_list_of_ids(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         expected = await _expected(readonly_db, AMBITION)
         partners = sorted({a["delivery_partner_id"] for a in expected.values()})
         assert len(partners) >= 2
 
-        one = await _all(client, NEWER, headers, **{"filter[delivery_partner_id]": partners[0]})
-        two = await _all(client, NEWER, headers, **{"filter[delivery_partner_id]": f"{partners[0]},{partners[1]}"})
-        unknown = await _all(client, NEWER, headers, **{"filter[delivery_partner_id]": f"{uuid.uuid4()},nonsense"})
+        one = await list_all(client, NEWER, headers, **{"filter[delivery_partner_id]": partners[0]})
+        two = await list_all(client, NEWER, headers, **{"filter[delivery_partner_id]": f"{partners[0]},{partners[1]}"})
+        unknown = await list_all(client, NEWER, headers, **{"filter[delivery_partner_id]": f"{uuid.uuid4()},nonsense"})
 
         assert set(_by_id(one)) == {id_ for id_, a in expected.items() if a["delivery_partner_id"] == partners[0]}
         assert set(_by_id(two)) == {id_ for id_, a in expected.items() if a["delivery_partner_id"] in partners[:2]}
         assert unknown == []
 
     async def test_updated_since_keeps_partnerships_updated_at_or_after_it(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         expected = await _expected(readonly_db, AMBITION)
         moments = sorted({a["updated_at"] for a in expected.values()})
         since = moments[len(moments) // 2]
 
-        data = await _all(client, NEWER, headers, **{"filter[updated_since]": since})
+        data = await list_all(client, NEWER, headers, **{"filter[updated_since]": since})
 
         assert set(_by_id(data)) == {id_ for id_, a in expected.items() if a["updated_at"] >= since}
         assert 0 < len(data) < len(expected)
 
     @pytest.mark.parametrize("sort", ["created_at", "-created_at", "updated_at", "-updated_at", "-updated_at,created_at", "nonsense"])
     async def test_sorts_by_the_requested_keys(self, readonly_db, client, sort):
-        data = await _all(client, ECF, await _headers(readonly_db, AMBITION), sort=sort)
+        data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION), sort=sort)
         first = sort.split(",")[0]
         key = first.lstrip("-") if first != "nonsense" else "created_at"  # unknown keys are ignored: the default order
         values = [item["attributes"][key] for item in data]
         assert values == sorted(values, reverse=first.startswith("-"))
 
     async def test_by_default_oldest_first_with_a_stable_tiebreak_on_id(self, readonly_db, client):
-        data = await _all(client, NEWER, await _headers(readonly_db, None))
+        data = await list_all(client, NEWER, await headers_for(readonly_db, None))
         keys = [(item["attributes"]["created_at"], item["id"]) for item in data]
         assert keys == sorted(keys)
 
     async def test_pages_cover_the_list_once_and_a_page_past_the_end_is_empty(self, readonly_db, client):
-        headers = await _headers(readonly_db, AMBITION)
-        every = await _all(client, NEWER, headers)
+        headers = await headers_for(readonly_db, AMBITION)
+        every = await list_all(client, NEWER, headers)
         paged = []
         for number in range(1, len(every) // 3 + 2):
             response = await client.get(NEWER, params={"page[per_page]": "3", "page[page]": str(number)}, headers=headers)
@@ -131,7 +115,7 @@ class TestIndex:
         assert past_the_end.json() == {"data": []}
 
     async def test_a_page_size_above_3000_is_read_as_3000(self, readonly_db, client):
-        headers = await _headers(readonly_db, None)
+        headers = await headers_for(readonly_db, None)
         response = await client.get(NEWER, params={"page[per_page]": "100000"}, headers=headers)
         assert response.status_code == 200
         assert len(response.json()["data"]) == min(3000, len(await _expected(readonly_db, None)))
@@ -140,7 +124,7 @@ class TestIndex:
         school = str(case_id(Case.SCHOOL_PARTNERED_BY_TWO_PROVIDERS))
         seen = {}
         for lead_provider in (AMBITION, TEACH_FIRST):
-            data = await _all(client, NEWER, await _headers(readonly_db, lead_provider), **{"filter[cohort]": "2024"})
+            data = await list_all(client, NEWER, await headers_for(readonly_db, lead_provider), **{"filter[cohort]": "2024"})
             (seen[lead_provider],) = [item for item in data if item["attributes"]["school_id"] == school]
 
         assert seen[AMBITION]["id"] != seen[TEACH_FIRST]["id"]
@@ -152,7 +136,7 @@ class TestShow:
     @pytest.mark.parametrize("path", PATHS)
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
     async def test_shows_each_of_the_providers_partnerships(self, readonly_db, client, path, lead_provider):
-        headers = await _headers(readonly_db, lead_provider)
+        headers = await headers_for(readonly_db, lead_provider)
         for id_, attributes in list((await _expected(readonly_db, lead_provider)).items())[:5]:
             response = await client.get(f"{path}/{id_}", headers=headers)
             assert response.status_code == 200
@@ -160,7 +144,7 @@ class TestShow:
 
     @pytest.mark.parametrize("path", PATHS)
     async def test_another_providers_partnership_is_the_published_404(self, readonly_db, client, path):
-        headers = await _headers(readonly_db, AMBITION)
+        headers = await headers_for(readonly_db, AMBITION)
         for id_ in list(await _expected(readonly_db, TEACH_FIRST))[:5]:
             response = await client.get(f"{path}/{id_}", headers=headers)
             assert response.status_code == 404
@@ -168,11 +152,11 @@ class TestShow:
 
     @pytest.mark.parametrize("missing", [str(uuid.uuid4()), "not-an-id"])
     async def test_a_missing_partnership_is_the_same_404(self, readonly_db, client, missing):
-        response = await client.get(f"{NEWER}/{missing}", headers=await _headers(readonly_db, AMBITION))
+        response = await client.get(f"{NEWER}/{missing}", headers=await headers_for(readonly_db, AMBITION))
         assert response.status_code == 404
         assert response.json() == NOT_FOUND
 
     async def test_an_analyst_reads_any_providers_partnership(self, readonly_db, client):
         (id_, attributes), *_ = (await _expected(readonly_db, TEACH_FIRST)).items()
-        response = await client.get(f"{ECF}/{id_}", headers=await _headers(readonly_db, None))
+        response = await client.get(f"{ECF}/{id_}", headers=await headers_for(readonly_db, None))
         assert response.json()["data"]["attributes"] == {**attributes, **UNCHALLENGED}

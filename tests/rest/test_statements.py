@@ -10,10 +10,10 @@ from gateway.db.engine import read_connection
 from gateway.db.tables import Cohort, LeadProvider, Statement
 from gateway.vocabulary import Role
 from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.rest.support import NOT_FOUND
 from tests.support import bearer, issue_token
 
 PATH = "/api/v3/statements"
-NOT_FOUND = {"errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
