@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -40,7 +41,10 @@ _periods = TrainingPeriod.__table__
 _partnerships = Partnership.__table__
 _cohorts = Cohort.__table__
 
-# Published sort keys; the list sorts the same names on its scoped subquery (see ``_sortable``).
+Key = TypeVar("Key")
+
+# Published sort keys of every participant-keyed list (participants, transfers, unfunded mentors); each sorts the same
+# names on its scoped subquery (``columns_of``).
 SORTABLE: dict[str, ColumnElement] = {"created_at": _participants.c.created_at, "updated_at": _participants.c.updated_at}
 DEFAULT_ORDER = (SortKey("created_at"),)
 
@@ -160,12 +164,15 @@ def _where_from_participant_ids(stmt: Select, ids: Sequence[uuid.UUID] | None) -
     return stmt.where(_participants.c.id.in_(merged_into))
 
 
+def updated_since(visible: Subquery, moment: datetime | None) -> Select:
+    """The rows of a participant-keyed list (one with ``participant_updated_at`` as its ``updated_at``) changed since ``moment``."""
+    stmt = select(visible)
+    return stmt if moment is None else stmt.where(visible.c.updated_at >= moment)
+
+
 def _listed(caller: Caller, filters: ParticipantFilters) -> tuple[Select, Subquery]:
     visible = _visible_to(caller, filters)
-    stmt = select(visible)
-    if filters.updated_since is not None:
-        stmt = stmt.where(visible.c.updated_at >= filters.updated_since)
-    return stmt, visible
+    return updated_since(visible, filters.updated_since), visible
 
 
 async def list_participants(
@@ -212,11 +219,19 @@ async def participants_by_partnership(
             .distinct()
         )
         pairs.extend((await conn.execute(stmt)).all())
+    return await participants_grouped(conn, caller, pairs)
+
+
+async def participants_grouped(
+    conn: AsyncConnection, caller: Caller, pairs: Sequence[tuple[Key, uuid.UUID]]
+) -> dict[Key, list[ParticipantRow]]:
+    """The participants of (key, participant id) pairs grouped by key, oldest first; those the caller cannot see are left out.
+    One batch of lookups whatever the number of keys."""
     participants = await participants_by_id(conn, caller, [participant_id for _, participant_id in pairs])
-    found: dict[uuid.UUID, list[ParticipantRow]] = defaultdict(list)
-    for partnership_id, participant_id in pairs:
+    found: dict[Key, list[ParticipantRow]] = defaultdict(list)
+    for key, participant_id in pairs:
         if participant_id in participants:
-            found[partnership_id].append(participants[participant_id])
+            found[key].append(participants[participant_id])
     for rows in found.values():
         rows.sort(key=lambda p: (p.created_at, p.id))
     return found

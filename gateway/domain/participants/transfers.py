@@ -33,7 +33,7 @@ from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import provider_scope
-from gateway.domain.participants.queries import participant_updated_at
+from gateway.domain.participants.queries import DEFAULT_ORDER, SORTABLE, participant_updated_at, updated_since
 from gateway.vocabulary import TransferStatus, TransferType
 
 _periods = TrainingPeriod.__table__
@@ -42,9 +42,6 @@ _partnerships = Partnership.__table__
 _participants = Participant.__table__
 _schools = School.__table__
 _lead_providers = LeadProvider.__table__
-
-SORTABLE: dict[str, ColumnElement] = {"created_at": _participants.c.created_at, "updated_at": _participants.c.updated_at}
-DEFAULT_ORDER = (SortKey("created_at"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +228,7 @@ def _visible_to(caller: Caller, filters: TransferFilters) -> tuple[Select, Subqu
         .where(_participants.c.id.in_(transfers.with_only_columns(seq.c.participant_id)))
         .subquery("participants_with_transfers")
     )
-    stmt = select(visible)
-    if filters.updated_since is not None:
-        stmt = stmt.where(visible.c.updated_at >= filters.updated_since)
-    return stmt, visible
+    return updated_since(visible, filters.updated_since), visible
 
 
 async def list_participant_transfers(

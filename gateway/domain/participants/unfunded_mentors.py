@@ -12,7 +12,6 @@ whichever provider that period is with: it is how the provider contacts them.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,15 +26,19 @@ from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import provider_scope
-from gateway.domain.participants.queries import ParticipantRow, participant_updated_at, participants_by_id
+from gateway.domain.participants.queries import (
+    DEFAULT_ORDER,
+    SORTABLE,
+    ParticipantRow,
+    participant_updated_at,
+    participants_grouped,
+    updated_since,
+)
 
 _periods = TrainingPeriod.__table__
 _records = TrainingRecord.__table__
 _partnerships = Partnership.__table__
 _participants = Participant.__table__
-
-SORTABLE: dict[str, ColumnElement] = {"created_at": _participants.c.created_at, "updated_at": _participants.c.updated_at}
-DEFAULT_ORDER = (SortKey("created_at"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +105,7 @@ def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select,
         .where(_participants.c.id.in_(select(mentor_ids.c.mentor_id)))
         .subquery("unfunded_mentors")
     )
-    stmt = select(visible)
-    if filters.updated_since is not None:
-        stmt = stmt.where(visible.c.updated_at >= filters.updated_since)
-    return stmt, visible
+    return updated_since(visible, filters.updated_since), visible
 
 
 async def list_unfunded_mentors(
@@ -145,11 +145,4 @@ async def mentees_by_mentor(conn: AsyncConnection, caller: Caller, mentor_ids: S
     for chunk in chunked(mentor_ids):
         stmt = _mentoring_periods(caller, None).where(key_in(conn, _periods.c.mentor_id, chunk)).distinct()
         pairs.extend((await conn.execute(stmt)).all())
-    mentees = await participants_by_id(conn, caller, [mentee_id for _, mentee_id in pairs])
-    found: dict[uuid.UUID, list[ParticipantRow]] = defaultdict(list)
-    for mentor_id, mentee_id in pairs:
-        if mentee_id in mentees:
-            found[mentor_id].append(mentees[mentee_id])
-    for rows in found.values():
-        rows.sort(key=lambda p: (p.created_at, p.id))
-    return found
+    return await participants_grouped(conn, caller, pairs)
