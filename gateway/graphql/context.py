@@ -27,5 +27,10 @@ class Context:
         # Built per request: a DataLoader's cache must never outlive the request (or leak across callers).
         self.loaders = Loaders(self.conn, self.caller)
 
+    def forget_loaded(self) -> None:
+        """Drop every row the request has loaded so far: after a write, later fields read what it changed."""
+        self.loaders = Loaders(self.conn, self.caller)
+        self.loaded.clear()
+
 
 Info = StrawberryInfo[Context, None]

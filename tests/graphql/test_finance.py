@@ -52,6 +52,13 @@ DECLARATION = """
 query Declaration($id: ID!) { declaration(id: $id) { state statementId clawbackStatementId } }
 """
 
+MARK_PAYABLE_THEN_AUTHORISE = f"""
+mutation MarkPayableThenAuthorise($id: ID!) {{
+    payable: markStatementPayable(id: $id) {{ statement {{ {STATEMENT_FIELDS} }} errors {{ attribute message }} }}
+    paid: authoriseStatementPayment(id: $id) {{ statement {{ {STATEMENT_FIELDS} }} errors {{ attribute message }} }}
+}}
+"""
+
 
 async def _run(client, token: str, query: str, variables: dict, server_date: date | str | None = None) -> dict:
     headers = bearer(token)
@@ -63,6 +70,20 @@ async def _run(client, token: str, query: str, variables: dict, server_date: dat
 
 def _codes(result: dict) -> list[str]:
     return [e["extensions"]["code"] for e in result.get("errors", [])]
+
+
+async def _declare_started(client, token: str, participant_id) -> dict:
+    """The provider declares the trainee started on 1 October 2025; the declaration as createDeclaration answers it."""
+    attributes = {
+        "participantId": str(participant_id),
+        "declarationType": "STARTED",
+        "declarationDate": "2025-10-01T10:00:00Z",
+        "courseIdentifier": "ECF_INDUCTION",
+        "evidenceHeld": "TRAINING_EVENT_ATTENDED",
+    }
+    created = await _run(client, token, CREATE_DECLARATION, {"input": attributes})
+    assert "errors" not in created, created
+    return created["data"]["createDeclaration"]["declaration"]
 
 
 async def _next_open(engine, on_or_after: date) -> dict:
@@ -77,21 +98,7 @@ class TestDeclarationLifeCycle:
         admin = await issue_token(engine, role=Role.ADMIN)
         first = await _next_open(engine, clock.today())
 
-        created = await _run(
-            client,
-            provider,
-            CREATE_DECLARATION,
-            {
-                "input": {
-                    "participantId": str(ect.participant_id),
-                    "declarationType": "STARTED",
-                    "declarationDate": "2025-10-01T10:00:00Z",
-                    "courseIdentifier": "ECF_INDUCTION",
-                    "evidenceHeld": "TRAINING_EVENT_ATTENDED",
-                }
-            },
-        )
-        declaration = created["data"]["createDeclaration"]["declaration"]
+        declaration = await _declare_started(client, provider, ect.participant_id)
         declaration_id = declaration["id"]
         assert (declaration["state"], declaration["statementId"]) == ("SUBMITTED", None)
 
@@ -134,6 +141,23 @@ class TestDeclarationLifeCycle:
 
 
 class TestFinanceMutations:
+    async def test_each_mutation_of_a_document_answers_with_what_it_changed(self, sandbox_db, client):
+        engine = sandbox_db.engine
+        ect = await make_trainee(engine, eligible=None)
+        provider = await issue_token(engine, lead_provider=AMBITION)
+        admin = await issue_token(engine, role=Role.ADMIN)
+        first = await _next_open(engine, clock.today())
+        declaration_id = (await _declare_started(client, provider, ect.participant_id))["id"]
+        await _run(client, admin, MARK_TRAINING_RECORD_ELIGIBLE, {"id": str(ect.training_record_id)})
+
+        result = await _run(client, admin, MARK_PAYABLE_THEN_AUTHORISE, {"id": str(first["id"])}, first["payment_date"])
+
+        assert "errors" not in result, result
+        payable, paid = result["data"]["payable"]["statement"], result["data"]["paid"]["statement"]
+        assert {"id": declaration_id, "state": "PAYABLE"} in payable["declarations"]
+        assert paid["status"] == "PAID"
+        assert {"id": declaration_id, "state": "PAID"} in paid["declarations"]
+
     @pytest.mark.parametrize("mutation", [MARK_STATEMENT_PAYABLE, AUTHORISE_STATEMENT_PAYMENT], ids=["mark payable", "authorise"])
     @pytest.mark.parametrize("role", [Role.LEAD_PROVIDER, Role.ANALYST])
     async def test_only_dfe_finance_may_change_a_statement(self, sandbox_db, client, mutation, role):

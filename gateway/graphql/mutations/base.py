@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.engine import write_transaction
 from gateway.domain.errors import ValidationFailed
+from gateway.graphql.context import Context
 
 T = TypeVar("T")
 
@@ -25,12 +26,18 @@ class UserError:
     message: str = strawberry.field(description="The message, word for word as the REST API's 422 detail.")
 
 
-async def run_action(action: Callable[[AsyncConnection], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    """Run ``action`` in its own transaction; a validation failure rolls it back and becomes ``errors``."""
+async def run_action(context: Context, action: Callable[[AsyncConnection], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """Run ``action`` in its own transaction; a validation failure rolls it back and becomes ``errors``.
+
+    Mutations of one document run one after another, each answering with what it changed: once an action
+    is committed, what earlier fields loaded through the request's DataLoaders may be stale, so it is forgotten.
+    """
     try:
         async with write_transaction() as conn:
-            return await action(conn), []
+            row = await action(conn)
     except ValidationFailed as failure:
         return None, [UserError(attribute=e.attribute, message=e.message) for e in failure.errors]
+    context.forget_loaded()
+    return row, []
 
 

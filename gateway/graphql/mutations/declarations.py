@@ -66,7 +66,7 @@ class DeclarationMutation:
             course_identifier=_value(input.course_identifier),
             evidence_held=_value(input.evidence_held),
         )
-        row, errors = await run_action(lambda conn: actions.create_declaration(conn, caller, submission))
+        row, errors = await run_action(info.context, lambda conn: actions.create_declaration(conn, caller, submission))
         return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -78,5 +78,5 @@ class DeclarationMutation:
     ) -> DeclarationPayload | None:
         caller = info.context.caller
         declaration_id = parse_id(id)
-        row, errors = await run_action(lambda conn: actions.void_declaration(conn, caller, declaration_id))
+        row, errors = await run_action(info.context, lambda conn: actions.void_declaration(conn, caller, declaration_id))
         return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]

@@ -58,7 +58,7 @@ class FinanceMutation:
     async def mark_statement_payable(self, info: Info, id: _StatementId) -> StatementPayload | None:
         caller = info.context.caller
         statement_id = parse_id(id)
-        row, errors = await run_action(lambda conn: finance.mark_statement_payable(conn, caller, statement_id))
+        row, errors = await run_action(info.context, lambda conn: finance.mark_statement_payable(conn, caller, statement_id))
         return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -68,7 +68,7 @@ class FinanceMutation:
     async def authorise_statement_payment(self, info: Info, id: _StatementId) -> StatementPayload | None:
         caller = info.context.caller
         statement_id = parse_id(id)
-        row, errors = await run_action(lambda conn: finance.authorise_payment(conn, caller, statement_id))
+        row, errors = await run_action(info.context, lambda conn: finance.authorise_payment(conn, caller, statement_id))
         return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -82,5 +82,5 @@ class FinanceMutation:
     ) -> TrainingRecordFundingPayload | None:
         caller = info.context.caller
         record_id = parse_id(training_record_id)
-        row, errors = await run_action(lambda conn: finance.mark_training_record_eligible(conn, caller, record_id))
+        row, errors = await run_action(info.context, lambda conn: finance.mark_training_record_eligible(conn, caller, record_id))
         return TrainingRecordFundingPayload(training_record=row, errors=errors)  # type: ignore[arg-type]

@@ -72,6 +72,7 @@ class ParticipantMutation:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
             await run_action(
+                info.context,
                 lambda conn: actions.withdraw_participant(
                     conn, caller, participant_id, course_identifier=input.course_identifier, reason=input.reason
                 )
@@ -83,6 +84,7 @@ class ParticipantMutation:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
             await run_action(
+                info.context,
                 lambda conn: actions.defer_participant(
                     conn, caller, participant_id, course_identifier=input.course_identifier, reason=input.reason
                 )
@@ -94,6 +96,7 @@ class ParticipantMutation:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
             await run_action(
+                info.context,
                 lambda conn: actions.resume_participant(conn, caller, participant_id, course_identifier=input.course_identifier)
             )
         )
@@ -103,6 +106,7 @@ class ParticipantMutation:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
             await run_action(
+                info.context,
                 lambda conn: actions.change_schedule(
                     conn,
                     caller,

@@ -46,6 +46,7 @@ class PartnershipMutation:
     async def create_partnership(self, info: Info, input: CreatePartnershipInput) -> PartnershipPayload:
         caller = info.context.caller
         row, errors = await run_action(
+            info.context,
             lambda conn: actions.create_partnership(
                 conn, caller, cohort=input.cohort, school_id=input.school_id, delivery_partner_id=input.delivery_partner_id
             )
@@ -57,6 +58,7 @@ class PartnershipMutation:
         caller = info.context.caller
         partnership_id = parse_id(input.id)
         row, errors = await run_action(
+            info.context,
             lambda conn: actions.update_partnership(conn, caller, partnership_id, delivery_partner_id=input.delivery_partner_id)
         )
         return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]
