@@ -130,8 +130,8 @@ def _uuid(value: Any) -> uuid.UUID:
 
 def _typed(column: ColumnElement, value: Any) -> Any:
     kind = column.type.python_type
-    if value is None:
-        return None
+    if value is None:  # no sortable column holds nulls: a null would compare as ``column > NULL`` (a 500)
+        raise ValueError("a cursor value is null")
     if kind is datetime:
         moment = datetime.fromisoformat(value)
         # In UTC here, as the database layer would put it, so an instant it cannot hold is a bad cursor, not a 500.

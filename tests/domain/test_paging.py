@@ -38,6 +38,7 @@ class TestDecodeCursor:
             ["0001-01-01T00:00:00+14:00", str(AN_ID)],  # before year 1 in UTC: OverflowError (500)
             ["9999-12-31T23:59:59-14:00", str(AN_ID)],  # after year 9999 in UTC
             ["2024-01-01T00:00:00Z"],  # too few values for the order
+            [None, str(AN_ID)],  # no sortable column is null: "created_at > NULL" raised ArgumentError (500)
             ["yesterday", str(AN_ID)],
         ],
     )
