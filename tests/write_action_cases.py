@@ -57,6 +57,11 @@ CREATE_PARTNERSHIP_REFUSALS = [
         [("cohort", "The '#/cohort' you have entered is invalid. Check cohort details and try again.")],
     ),
     Refusal(
+        "cohort of superscript digits",  # isdigit() let these through to int(), a 500
+        _partnership(cohort="²⁰²⁵"),
+        [("cohort", "The '#/cohort' you have entered is invalid. Check cohort details and try again.")],
+    ),
+    Refusal(
         "cohort starts after today",
         _partnership(cohort="2026"),
         [("cohort", "You cannot create a partnership for a future cohort.")],
@@ -188,6 +193,13 @@ PARTICIPANT_REFUSALS = [
         Case.ACTIVE_ECT,
         "no such schedule in the cohort named",
         {"course_identifier": ECT, "schedule_identifier": "ecf-extended-september", "cohort": "1999"},
+        SCHEDULE_INVALID,
+    ),
+    _refusal(
+        "change-schedule",
+        Case.ACTIVE_ECT,
+        "a cohort of superscript digits",
+        {"course_identifier": ECT, "schedule_identifier": "ecf-extended-september", "cohort": "²⁰²⁵"},
         SCHEDULE_INVALID,
     ),
     _refusal(
