@@ -24,7 +24,7 @@ from gateway.bench import floor
 from gateway.db.engine import get_engine, read_connection
 from gateway.domain import tokens
 from gateway.domain.callers import Caller
-from gateway.graphql.endpoint import UNAUTHENTICATED_BODY, GatewayGraphQL
+from gateway.graphql.endpoint import GatewayGraphQL, GraphQLEndpoint
 from gateway.graphql.schema import schema
 from gateway.responses import OrjsonResponse
 
@@ -45,21 +45,16 @@ async def _authenticate(scope: Scope) -> Caller | None:
 
 
 class _NormalGraphQL:
-    """/graphql with compiled execution off (the GraphQLEndpoint of gateway.graphql.endpoint, over its own view)."""
+    """/graphql with compiled execution off: the production endpoint over a view of its own."""
 
     def __init__(self) -> None:
-        self.view = GatewayGraphQL(schema, graphql_ide=None, allow_queries_via_get=True)
-        self.view.compiled = None
+        view = GatewayGraphQL(schema, graphql_ide=None, allow_queries_via_get=True)
+        view.compiled = None
+        self.endpoint = GraphQLEndpoint(view)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if await _authenticate(scope) is None:
-            await Response(UNAUTHENTICATED_BODY, status_code=401, media_type="application/json")(scope, receive, send)
-            return
-        state = scope.setdefault("state", {})
-        state.setdefault("request_id", uuid.uuid4().hex)
-        async with read_connection() as conn:
-            state["conn"] = conn
-            await self.view(scope, receive, send)
+        await _authenticate(scope)  # the endpoint answers 401 when this found no caller
+        await self.endpoint(scope, receive, send)
 
 
 async def _floor_sync(request: Request) -> Response:
