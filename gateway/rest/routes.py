@@ -60,7 +60,7 @@ def _partnership_routes() -> list[BaseRoute]:
         for base, shape in ((f"{V3}/partnerships/ecf", ecf_partnership), (f"{V3}/partnerships", partnership))
         for route in (
             Route(base, partial(partnerships.index, serializer=shape), methods=["GET"]),
-            Route(f"{base}/{{id}}", partial(partnerships.show, serializer=shape), methods=["GET"]),
+            Route(f"{base}/{{id}}", partnerships.show(shape), methods=["GET"]),
         )
     ]
 

@@ -12,7 +12,8 @@ from gateway.db.engine import read_connection
 from gateway.domain.declarations import queries
 from gateway.domain.declarations.queries import DeclarationFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.serializers.declarations import declaration
 
 
@@ -29,7 +30,4 @@ async def index(request: Request) -> Response:
     return rendering.many(rows, declaration)
 
 
-async def show(request: Request) -> Response:
-    async with read_connection() as conn:
-        row = await queries.get_declaration(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
-    return rendering.one(row, declaration)
+show = show_by_id(queries.get_declaration, declaration)

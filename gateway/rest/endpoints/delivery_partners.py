@@ -9,7 +9,8 @@ from gateway.db.engine import read_connection
 from gateway.domain import delivery_partners
 from gateway.domain.delivery_partners import DEFAULT_ORDER, DeliveryPartnerFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.serializers.delivery_partners import delivery_partner
 
 SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
@@ -26,7 +27,4 @@ async def index(request: Request) -> Response:
     return rendering.many(rows, delivery_partner)
 
 
-async def show(request: Request) -> Response:
-    async with read_connection() as conn:
-        row = await delivery_partners.get_delivery_partner(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
-    return rendering.one(row, delivery_partner)
+show = show_by_id(delivery_partners.get_delivery_partner, delivery_partner)

@@ -10,7 +10,8 @@ from gateway.domain.filters import split_list
 from gateway.domain.participants import queries
 from gateway.domain.participants.queries import DEFAULT_ORDER, ParticipantFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.serializers.participants import participant
 
 SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
@@ -31,7 +32,4 @@ async def index(request: Request) -> Response:
     return rendering.many(rows, participant)
 
 
-async def show(request: Request) -> Response:
-    async with read_connection() as conn:
-        row = await queries.get_participant(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
-    return rendering.one(row, participant)
+show = show_by_id(queries.get_participant, participant)

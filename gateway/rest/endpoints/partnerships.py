@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -9,7 +11,8 @@ from gateway.db.engine import read_connection
 from gateway.domain.partnerships import queries as partnerships
 from gateway.domain.partnerships.queries import DEFAULT_ORDER, PartnershipFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.rendering import Serializer
 
 SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
@@ -30,8 +33,5 @@ async def index(request: Request, *, serializer: Serializer) -> Response:
     return rendering.many(rows, serializer)
 
 
-async def show(request: Request, *, serializer: Serializer) -> Response:
-    partnership_id = path_id(request.path_params["id"])
-    async with read_connection() as conn:
-        row = await partnerships.get_partnership(conn, rendering.request_caller(request), partnership_id)
-    return rendering.one(row, serializer)
+def show(serializer: Serializer) -> Callable[[Request], Awaitable[Response]]:
+    return show_by_id(partnerships.get_partnership, serializer)

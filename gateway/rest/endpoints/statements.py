@@ -13,7 +13,8 @@ from gateway.domain import statements
 from gateway.domain.filters import split_list
 from gateway.domain.statements import StatementFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.serializers.statements import statement
 
 
@@ -30,7 +31,4 @@ async def index(request: Request) -> Response:
     return rendering.many(rows, statement)
 
 
-async def show(request: Request) -> Response:
-    async with read_connection() as conn:
-        row = await statements.get_statement(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
-    return rendering.one(row, statement)
+show = show_by_id(statements.get_statement, statement)

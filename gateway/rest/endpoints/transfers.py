@@ -9,7 +9,8 @@ from gateway.db.engine import read_connection
 from gateway.domain.participants import transfers
 from gateway.domain.participants.transfers import TransferFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.serializers.transfers import participant_transfers
 
 
@@ -21,7 +22,4 @@ async def index(request: Request) -> Response:
     return rendering.many(rows, participant_transfers)
 
 
-async def show(request: Request) -> Response:
-    async with read_connection() as conn:
-        row = await transfers.get_participant_transfers(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
-    return rendering.one(row, participant_transfers)
+show = show_by_id(transfers.get_participant_transfers, participant_transfers)

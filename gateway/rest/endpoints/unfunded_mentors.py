@@ -9,7 +9,8 @@ from gateway.db.engine import read_connection
 from gateway.domain.participants import unfunded_mentors
 from gateway.domain.participants.unfunded_mentors import DEFAULT_ORDER, UnfundedMentorFilters
 from gateway.rest import rendering
-from gateway.rest.params import ListQuery, path_id
+from gateway.rest.endpoints.show import show_by_id
+from gateway.rest.params import ListQuery
 from gateway.rest.serializers.unfunded_mentors import unfunded_mentor
 
 SORT_KEYS = {"updated_at": "updated_at"}
@@ -26,7 +27,4 @@ async def index(request: Request) -> Response:
     return rendering.many(rows, unfunded_mentor)
 
 
-async def show(request: Request) -> Response:
-    async with read_connection() as conn:
-        row = await unfunded_mentors.get_unfunded_mentor(conn, rendering.request_caller(request), path_id(request.path_params["id"]))
-    return rendering.one(row, unfunded_mentor)
+show = show_by_id(unfunded_mentors.get_unfunded_mentor, unfunded_mentor)
