@@ -20,7 +20,8 @@ def bad_body() -> BadRequest:
 async def attributes(request: Request) -> dict[str, Any]:
     """The ``attributes`` object of the body; unknown attributes are left for the action to ignore."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    # isdigit() alone admits superscripts ("\xb2" read as latin-1), which int() refuses; the stream below still counts.
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise HTTPException(status_code=413)
     body = b""
     async for chunk in request.stream():

@@ -191,6 +191,12 @@ class TestCreate:
         response = await client.post(ECF, json=body, headers=await _headers(readonly_db))
         assert response.status_code == 413
 
+    async def test_a_content_length_of_superscript_digits_is_ignored_not_a_500(self, readonly_db, client):
+        headers = [*(await _headers(readonly_db)).items(), ("Content-Length", b"\xb2")]
+        response = await client.post(ECF, content=b"[]", headers=headers)
+        assert response.status_code == 400
+        assert response.json() == BAD_BODY
+
     async def test_an_analyst_is_forbidden_and_nothing_changes(self, readonly_db, client):
         before = await database_state(readonly_db.engine)
         response = await client.post(ECF, json=_new(), headers=await _headers(readonly_db, None))
