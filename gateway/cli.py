@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
 
 from gateway.config import get_settings
-from gateway.db.engine import get_engine, write_transaction
+from gateway.db.engine import get_engine, set_engine, write_transaction
 from gateway.db.migrate import is_empty, upgrade_to_head
 from gateway.domain import tokens
 from gateway.domain.errors import NotFound
 from gateway.vocabulary import Role
+
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,12 +64,7 @@ async def _seed(scale: int, reset: bool) -> None:
     from gateway.sandbox.seed import seed_sandbox
 
     await _migrate()
-    engine = get_engine()
-    try:
-        summary = await seed_sandbox(engine, scale=scale, reset=reset, progress=True)
-    finally:
-        await engine.dispose()  # close the connections before the process exits
-    print(summary, file=sys.stderr)
+    print(await seed_sandbox(get_engine(), scale=scale, reset=reset, progress=True), file=sys.stderr)
 
 
 async def _create_token(lead_provider: str | None, role: str | None) -> str:
@@ -89,23 +87,40 @@ async def _prepare_to_serve() -> None:
         print(f"  {label}: {token}", flush=True)
 
 
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run one command's database work in its own event loop, then close the engine's connections.
+
+    They belong to that loop: ``serve`` goes on to start uvicorn's loop, where the app must open its own
+    (asyncpg connections cannot cross event loops: the first requests answered 500 on PostgreSQL).
+    """
+
+    async def run() -> T:
+        try:
+            return await work
+        finally:
+            await get_engine().dispose()
+            set_engine(None)
+
+    return asyncio.run(run())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "migrate":
-        asyncio.run(_migrate())
+        _run(_migrate())
         print("database at the latest migration", file=sys.stderr)
     elif args.command == "seed":
-        asyncio.run(_seed(args.scale, args.reset))
+        _run(_seed(args.scale, args.reset))
     elif args.command == "tokens":
         try:
-            print(asyncio.run(_create_token(args.lead_provider, args.role)))
+            print(_run(_create_token(args.lead_provider, args.role)))
         except NotFound as exc:
             print(str(exc), file=sys.stderr)
             return 2
     elif args.command == "serve":
         import uvicorn
 
-        asyncio.run(_prepare_to_serve())
+        _run(_prepare_to_serve())
         uvicorn.run("gateway.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level="info")
     elif args.command == "export-schema":
         from gateway.graphql.schema import schema
@@ -123,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             async with write_transaction() as conn:
                 return await close_statements(conn)
 
-        print(f"{asyncio.run(_close())} statements marked payable", file=sys.stderr)
+        print(f"{_run(_close())} statements marked payable", file=sys.stderr)
     elif args.command == "bench":
         from gateway.bench import run_bench
 
