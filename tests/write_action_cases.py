@@ -191,6 +191,14 @@ PARTICIPANT_REFUSALS = [
     _refusal(
         "change-schedule",
         Case.ACTIVE_ECT,
+        "schedule_identifier holding a NUL",  # PostgreSQL refuses a NUL in a text parameter: it was a 500 there
+        {"course_identifier": ECT, "schedule_identifier": "ecf-extended-september\x00"},
+        SCHEDULE_INVALID,
+        graphql=False,
+    ),
+    _refusal(
+        "change-schedule",
+        Case.ACTIVE_ECT,
         "no such schedule in the cohort named",
         {"course_identifier": ECT, "schedule_identifier": "ecf-extended-september", "cohort": "1999"},
         SCHEDULE_INVALID,

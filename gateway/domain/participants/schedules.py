@@ -79,6 +79,8 @@ async def schedules_by_id(conn: AsyncConnection, _caller: Caller, ids: Sequence[
 
 async def find_schedule(conn: AsyncConnection, *, cohort_id: uuid.UUID, identifier: str) -> ScheduleRow | None:
     """The schedule with this identifier in this cohort, if there is one."""
+    if "\x00" in identifier:  # no identifier holds a NUL, and PostgreSQL refuses one in a text parameter
+        return None
     stmt = _with_cohort().where(_schedules.c.cohort_id == cohort_id, _schedules.c.identifier == identifier)
     row = (await conn.execute(stmt)).first()
     return None if row is None else _schedule(row)
