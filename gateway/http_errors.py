@@ -48,7 +48,7 @@ async def http_exception(request: Request, exc: HTTPException) -> Response:
         body = {"errors": [{"title": "Method not allowed", "detail": f"{request.method} is not supported on {request.url.path}"}]}
         return OrjsonResponse(body, status_code=405, headers={"Allow": allowed_methods(request)})
     if exc.status_code == 413:
-        body = {"errors": [{"title": "Payload too large", "detail": "The request body must not exceed 1 MB"}]}
+        body = {"errors": [{"title": "Payload too large", "detail": exc.detail}]}
         return OrjsonResponse(body, status_code=413)
     return OrjsonResponse({"errors": [{"title": "Bad request", "detail": str(exc.detail)}]}, status_code=exc.status_code)
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from gateway.domain.errors import BadRequest
 
 MAX_BODY_BYTES = 1024 * 1024
+TOO_LARGE = f"The request body must not exceed {MAX_BODY_BYTES // (1024 * 1024)} MB"
 
 
 def bad_body() -> BadRequest:
@@ -22,12 +23,12 @@ async def attributes(request: Request) -> dict[str, Any]:
     declared = request.headers.get("content-length")
     # isdigit() alone admits superscripts ("\xb2" read as latin-1), which int() refuses; the stream below still counts.
     if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise HTTPException(status_code=413)
+        raise HTTPException(status_code=413, detail=TOO_LARGE)
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_BYTES:
-            raise HTTPException(status_code=413)
+            raise HTTPException(status_code=413, detail=TOO_LARGE)
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:

@@ -190,6 +190,7 @@ class TestCreate:
         body["data"]["attributes"]["padding"] = "x" * (1024 * 1024)
         response = await client.post(ECF, json=body, headers=await _headers(readonly_db))
         assert response.status_code == 413
+        assert response.json() == {"errors": [{"title": "Payload too large", "detail": "The request body must not exceed 1 MB"}]}
 
     async def test_a_content_length_of_superscript_digits_is_ignored_not_a_500(self, readonly_db, client):
         headers = [*(await _headers(readonly_db)).items(), ("Content-Length", b"\xb2")]
