@@ -66,7 +66,9 @@ class AuthenticationMiddleware:
                     caller = await tokens.authenticate(conn, token)
         scope.setdefault("state", {})["caller"] = caller
         if caller is None and path.startswith(REST_PREFIX):
-            await send({"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"application/json")]})
+            await send(
+                {"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"application/json")]}
+            )
             await send({"type": "http.response.body", "body": ACCESS_DENIED_BODY})
             return
         if counted is not None and counted.over_limit:

@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="upgrade the database schema to the latest migration")
 
     seed = commands.add_parser("seed", help="write the deterministic sandbox data set")
-    seed.add_argument("--scale", type=int, default=1, help="1: about 1,100 participants; 100: about 100,000 and 500,000 declarations")
+    seed.add_argument(
+        "--scale", type=int, default=1, help="1: about 1,100 participants; 100: about 100,000 and 500,000 declarations"
+    )
     seed.add_argument("--reset", action="store_true", help="empty every table first")
 
     token = commands.add_parser("tokens", help="API tokens").add_subparsers(dest="tokens_command", required=True)
@@ -43,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="print the GraphQL schema as SDL")
     export.add_argument("--output", "-o", help="write to this file instead of standard output")
 
-    finance = commands.add_parser("finance", help="DfE finance jobs").add_subparsers(dest="finance_command", required=True)
+    finance = commands.add_parser("finance", help="DfE finance jobs").add_subparsers(
+        dest="finance_command", required=True
+    )
     finance.add_parser("close-statements", help="mark statements whose cut-off has passed payable (daily job)")
 
     bench = commands.add_parser("bench", help="print read-path timings against the floor (hand-written SQL + orjson)")
@@ -121,7 +125,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         import uvicorn
 
         _run(_prepare_to_serve())
-        uvicorn.run("gateway.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level="info")
+        uvicorn.run(
+            "gateway.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+        )
     elif args.command == "export-schema":
         from gateway.graphql.schema import schema
 

@@ -38,9 +38,9 @@ def normalise_database_url(url: str) -> str:
     """Accept the plain URLs people paste (postgres://, postgresql://, sqlite://) and pick the async driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix):]
+            return "postgresql+asyncpg://" + url[len(prefix) :]
     if url.startswith("sqlite://"):
-        return "sqlite+aiosqlite://" + url[len("sqlite://"):]
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
     return url
 
 
@@ -65,5 +65,7 @@ def _rate_limit(value: str) -> int:
     except ValueError:
         limit = -1
     if limit < 0:
-        raise SystemExit(f"GATEWAY_RATE_LIMIT must be a whole number of requests (0 turns the limit off), not {value!r}")
+        raise SystemExit(
+            f"GATEWAY_RATE_LIMIT must be a whole number of requests (0 turns the limit off), not {value!r}"
+        )
     return limit

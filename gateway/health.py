@@ -18,5 +18,7 @@ async def readyz(_request: Request) -> JSONResponse:
         async with read_connection() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # any failure to reach the database means "not ready", with the reason
-        return JSONResponse({"status": "unavailable", "reason": f"database unreachable: {type(exc).__name__}"}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "reason": f"database unreachable: {type(exc).__name__}"}, status_code=503
+        )
     return JSONResponse({"status": "ok"})

@@ -19,12 +19,16 @@ from gateway.responses import OrjsonResponse
 log = logging.getLogger("gateway")
 
 NOT_FOUND_BODY = {
-    "errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]
+    "errors": [
+        {"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}
+    ]
 }
 
 
 def request_id(request: Request) -> str:
-    return request.headers.get("x-request-id") or request.scope.setdefault("state", {}).setdefault("request_id", uuid.uuid4().hex)
+    return request.headers.get("x-request-id") or request.scope.setdefault("state", {}).setdefault(
+        "request_id", uuid.uuid4().hex
+    )
 
 
 def allowed_methods(request: Request) -> str:
@@ -45,16 +49,29 @@ async def http_exception(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return OrjsonResponse(NOT_FOUND_BODY, status_code=404)
     if exc.status_code == 405:
-        body = {"errors": [{"title": "Method not allowed", "detail": f"{request.method} is not supported on {request.url.path}"}]}
+        body = {
+            "errors": [
+                {"title": "Method not allowed", "detail": f"{request.method} is not supported on {request.url.path}"}
+            ]
+        }
         return OrjsonResponse(body, status_code=405, headers={"Allow": allowed_methods(request)})
     if exc.status_code == 413:
         body = {"errors": [{"title": "Payload too large", "detail": exc.detail}]}
         return OrjsonResponse(body, status_code=413)
-    return OrjsonResponse({"errors": [{"title": "Bad request", "detail": str(exc.detail)}]}, status_code=exc.status_code)
+    return OrjsonResponse(
+        {"errors": [{"title": "Bad request", "detail": str(exc.detail)}]}, status_code=exc.status_code
+    )
 
 
 async def unexpected_exception(request: Request, exc: Exception) -> Response:
     rid = request_id(request)
     log.exception("unhandled error (request %s)", rid, exc_info=exc)
-    body = {"errors": [{"title": "Internal server error", "detail": f"Something went wrong. Quote request id {rid} if you contact us."}]}
+    body = {
+        "errors": [
+            {
+                "title": "Internal server error",
+                "detail": f"Something went wrong. Quote request id {rid} if you contact us.",
+            }
+        ]
+    }
     return OrjsonResponse(body, status_code=500)

@@ -42,8 +42,19 @@ class TimeTravelMiddleware:
             return
         moment = parse_moment(header.decode("latin-1"))
         if moment is None:
-            body = orjson.dumps({"errors": [{"title": "Bad request", "detail": "The X-With-Server-Date header must be a valid ISO 8601 date-time"}]})
-            await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]})
+            body = orjson.dumps(
+                {
+                    "errors": [
+                        {
+                            "title": "Bad request",
+                            "detail": "The X-With-Server-Date header must be a valid ISO 8601 date-time",
+                        }
+                    ]
+                }
+            )
+            await send(
+                {"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]}
+            )
             await send({"type": "http.response.body", "body": body})
             return
         with clock.travel_to(moment):

@@ -21,7 +21,10 @@ class CourseIdentifier(StrEnum):
     ECF_MENTOR = "ecf-mentor"
 
 
-COURSE_FOR_ROLE = {ParticipantType.ECT: CourseIdentifier.ECF_INDUCTION, ParticipantType.MENTOR: CourseIdentifier.ECF_MENTOR}
+COURSE_FOR_ROLE = {
+    ParticipantType.ECT: CourseIdentifier.ECF_INDUCTION,
+    ParticipantType.MENTOR: CourseIdentifier.ECF_MENTOR,
+}
 ROLE_FOR_COURSE = {course: role for role, course in COURSE_FOR_ROLE.items()}
 
 
@@ -106,7 +109,12 @@ class DeclarationState(StrEnum):
 
 
 # A billable declaration holds its participant's slot for that type and course.
-BILLABLE_STATES = (DeclarationState.SUBMITTED, DeclarationState.ELIGIBLE, DeclarationState.PAYABLE, DeclarationState.PAID)
+BILLABLE_STATES = (
+    DeclarationState.SUBMITTED,
+    DeclarationState.ELIGIBLE,
+    DeclarationState.PAYABLE,
+    DeclarationState.PAID,
+)
 
 
 class IneligibleForFundingReason(StrEnum):

@@ -77,7 +77,9 @@ class DatabaseFactory:
         name = f"gw_test_{uuid.uuid4().hex[:12]}"
         url = self._new_url(name)
         if IS_POSTGRES:
-            clause = f' TEMPLATE "{make_url(template).database}"{await self._template_copy_strategy()}' if template else ""
+            clause = (
+                f' TEMPLATE "{make_url(template).database}"{await self._template_copy_strategy()}' if template else ""
+            )
             await self._admin(f'CREATE DATABASE "{name}"{clause}')
         elif template:
             shutil.copyfile(make_url(template).database, make_url(url).database)

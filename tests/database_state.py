@@ -8,7 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.db.engine import read_connection
 from gateway.db.tables import metadata
 
-TOUCHED_BY_ACTIONS = ("partnerships", "training_periods", "training_records", "participants", "schools", "school_cohorts")
+TOUCHED_BY_ACTIONS = (
+    "partnerships",
+    "training_periods",
+    "training_records",
+    "participants",
+    "schools",
+    "school_cohorts",
+)
 
 
 async def database_state(engine: AsyncEngine, tables: tuple[str, ...] = TOUCHED_BY_ACTIONS) -> dict[str, list[tuple]]:

@@ -72,11 +72,15 @@ async def _ect(engine: AsyncEngine, **options) -> Trainee:
 
 
 async def missing_participant(engine):
-    return Attempt(_without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "participant_id"))
+    return Attempt(
+        _without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "participant_id")
+    )
 
 
 async def unknown_participant(engine):
-    return Attempt((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other", participant_id=str(uuid.uuid4())))
+    return Attempt(
+        (await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other", participant_id=str(uuid.uuid4()))
+    )
 
 
 async def participant_of_another_provider(engine):
@@ -85,15 +89,21 @@ async def participant_of_another_provider(engine):
 
 
 async def missing_course(engine):
-    return Attempt(_without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "course_identifier"))
+    return Attempt(
+        _without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "course_identifier")
+    )
 
 
 async def course_of_another_role(engine):
-    return Attempt((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other", course_identifier="ecf-mentor"))
+    return Attempt(
+        (await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other", course_identifier="ecf-mentor")
+    )
 
 
 async def missing_date(engine):
-    return Attempt(_without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "declaration_date"))
+    return Attempt(
+        _without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "declaration_date")
+    )
 
 
 async def date_not_rfc3339(engine):
@@ -122,7 +132,9 @@ async def out_of_sequence(engine):
 
 
 async def missing_type(engine):
-    return Attempt(_without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "declaration_type"))
+    return Attempt(
+        _without((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), "declaration_type")
+    )
 
 
 async def unknown_type(engine):
@@ -163,7 +175,9 @@ async def payments_frozen(engine):
 
 async def no_open_statement(engine):
     # Sandbox statements run 20 months past the seed day, so years later none is open.
-    return Attempt((await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), server_date="2031-06-01T12:00:00Z")
+    return Attempt(
+        (await _ect(engine)).declaration("started", "2025-10-01T10:00:00Z", "other"), server_date="2031-06-01T12:00:00Z"
+    )
 
 
 async def missing_evidence(engine):
@@ -213,7 +227,10 @@ REFUSALS = [
     Refusal("missing date", missing_date, "declaration_date", "Enter a '#/declaration_date'."),
     Refusal("date not RFC 3339", date_not_rfc3339, "declaration_date", "Enter a valid RCF3339 '#/declaration_date'."),
     Refusal(
-        "future date", future_date, "declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."
+        "future date",
+        future_date,
+        "declaration_date",
+        "The '#/declaration_date' value cannot be a future date. Check the date and try again.",
     ),
     Refusal(
         "before milestone start",
@@ -235,7 +252,12 @@ REFUSALS = [
     ),
     Refusal("missing type", missing_type, "declaration_type", "Enter a '#/declaration_type'."),
     Refusal("unknown type", unknown_type, "declaration_type", "Enter a valid declaration type."),
-    Refusal("type not on schedule", type_not_on_schedule, "declaration_type", "The property '#/declaration_type' does not exist for this schedule."),
+    Refusal(
+        "type not on schedule",
+        type_not_on_schedule,
+        "declaration_type",
+        "The property '#/declaration_type' does not exist for this schedule.",
+    ),
     Refusal(
         "retained for a funded mentor",
         retained_for_funded_mentor,
@@ -277,7 +299,9 @@ REFUSALS = [
         "You cannot submit or void declarations for the 2025 cohort. The funding contract for this cohort has ended. "
         "Get in touch if you need to discuss this with us.",
     ),
-    Refusal("missing evidence", missing_evidence, "evidence_held", "Enter a '#/evidence_held' value for this participant."),
+    Refusal(
+        "missing evidence", missing_evidence, "evidence_held", "Enter a '#/evidence_held' value for this participant."
+    ),
     Refusal(
         "missing evidence on started from 2025",
         missing_evidence_on_started_from_2025,

@@ -62,7 +62,9 @@ class Trainee:
     def course(self) -> str:
         return COURSE[self.role]
 
-    def declaration(self, declaration_type: str, declaration_date: str, evidence_held: str | None = None, **changes) -> dict:
+    def declaration(
+        self, declaration_type: str, declaration_date: str, evidence_held: str | None = None, **changes
+    ) -> dict:
         """REST attributes declaring this trainee."""
         attributes = {
             "participant_id": str(self.participant_id),
@@ -110,11 +112,15 @@ async def make_trainee(
             participant_id = uuid.uuid4()
             await conn.execute(
                 _participants.insert().values(
-                    id=participant_id, full_name=f"Test {role.value} {participant_id.hex[:6]}", teacher_reference_number=trn
+                    id=participant_id,
+                    full_name=f"Test {role.value} {participant_id.hex[:6]}",
+                    teacher_reference_number=trn,
                 )
             )
         await conn.execute(
-            _records.insert().values(id=record_id, participant_id=participant_id, participant_type=role.value, eligible_for_funding=eligible)
+            _records.insert().values(
+                id=record_id, participant_id=participant_id, participant_type=role.value, eligible_for_funding=eligible
+            )
         )
         await conn.execute(
             _periods.insert().values(
@@ -170,7 +176,9 @@ async def declare(engine: AsyncEngine, caller: Caller, attributes: dict) -> Decl
 
 async def declaration_in_db(engine: AsyncEngine, declaration_id: uuid.UUID) -> dict:
     async with read_connection(engine) as conn:
-        return dict((await conn.execute(select(_declarations).where(_declarations.c.id == declaration_id))).mappings().one())
+        return dict(
+            (await conn.execute(select(_declarations).where(_declarations.c.id == declaration_id))).mappings().one()
+        )
 
 
 async def statement_in_db(engine: AsyncEngine, statement_id: uuid.UUID) -> dict:

@@ -62,7 +62,13 @@ class World:
     declarations: dict[str, uuid.UUID] = field(default_factory=dict)
 
     def visible_to_alpha(self) -> set[uuid.UUID]:
-        names = ("moved_in_started", "moved_in_retained_1", "moved_in_retained_3", "moved_out_started", "moved_out_retained_2")
+        names = (
+            "moved_in_started",
+            "moved_in_retained_1",
+            "moved_in_retained_3",
+            "moved_out_started",
+            "moved_out_retained_2",
+        )
         return {self.declarations[n] for n in names}
 
 
@@ -112,7 +118,13 @@ async def build_world(engine: AsyncEngine) -> World:
 
     def trainee(key: str, role: str = "ect", **uplifts) -> uuid.UUID:
         w.participants[key] = add(Participant, full_name=key.replace("_", " ").title())
-        return add(TrainingRecord, participant_id=w.participants[key], participant_type=role, eligible_for_funding=True, **uplifts)
+        return add(
+            TrainingRecord,
+            participant_id=w.participants[key],
+            participant_type=role,
+            eligible_for_funding=True,
+            **uplifts,
+        )
 
     def period(record: uuid.UUID, lp: str, started_on: date, finished_on: date | None = None) -> None:
         add(
@@ -126,7 +138,9 @@ async def build_world(engine: AsyncEngine) -> World:
             finished_on=finished_on,
         )
 
-    def declaration(key: str, record: uuid.UUID, participant: str, lp: str, kind: str, day: str, state: str, **extra) -> None:
+    def declaration(
+        key: str, record: uuid.UUID, participant: str, lp: str, kind: str, day: str, state: str, **extra
+    ) -> None:
         course = "ecf-mentor" if participant == "mentor" else "ecf-induction"
         w.declarations[key] = add(
             Declaration,
@@ -174,12 +188,41 @@ async def build_world(engine: AsyncEngine) -> World:
 
     beta_only = trainee("beta_only", pupil_premium_uplift=True)
     period(beta_only, "Beta", date(2023, 9, 1))
-    declaration("beta_only_started", beta_only, "beta_only", "Beta", "started", "2023-10-03", "paid", statement_id=w.statements["beta_january"])
+    declaration(
+        "beta_only_started",
+        beta_only,
+        "beta_only",
+        "Beta",
+        "started",
+        "2023-10-03",
+        "paid",
+        statement_id=w.statements["beta_january"],
+    )
 
     period(mentor, "Beta", date(2023, 9, 1))
-    declaration("mentor_started", mentor, "mentor", "Beta", "started", "2023-10-04", "paid", statement_id=w.statements["beta_january"])
+    declaration(
+        "mentor_started",
+        mentor,
+        "mentor",
+        "Beta",
+        "started",
+        "2023-10-04",
+        "paid",
+        statement_id=w.statements["beta_january"],
+    )
 
-    order = (Cohort, LeadProvider, DeliveryPartner, School, Partnership, Statement, Participant, TrainingRecord, TrainingPeriod, Declaration)
+    order = (
+        Cohort,
+        LeadProvider,
+        DeliveryPartner,
+        School,
+        Partnership,
+        Statement,
+        Participant,
+        TrainingRecord,
+        TrainingPeriod,
+        Declaration,
+    )
     async with write_transaction(engine) as conn:
         for table in order:
             for row in rows.get(table, []):

@@ -129,7 +129,10 @@ class ParticipantsInDatabase:
         today = clock.today()
         found = []
         for role in ("ect", "mentor"):
-            record = next((r for r in self.records.values() if r.participant_id == participant_id and r.participant_type == role), None)
+            record = next(
+                (r for r in self.records.values() if r.participant_id == participant_id and r.participant_type == role),
+                None,
+            )
             if record is None:
                 continue
             mine = [p for p in self.periods_of_record(record.id) if self.owner(p) == lead_provider_id]
@@ -146,14 +149,22 @@ class ParticipantsInDatabase:
                     "cohort": str(self.cohorts[period.cohort_id].year),
                     "training_status": self.training_status(period),
                     "participant_status": self.participant_status(period, today),
-                    "teacher_reference_number_validated": self.participants[participant_id].teacher_reference_number_validated,
+                    "teacher_reference_number_validated": self.participants[
+                        participant_id
+                    ].teacher_reference_number_validated,
                     "eligible_for_funding": record.eligible_for_funding,
                     "pupil_premium_uplift": record.pupil_premium_uplift,
                     "sparsity_uplift": record.sparsity_uplift,
-                    "schedule_identifier": self.schedules[period.schedule_id].identifier if period.schedule_id else None,
+                    "schedule_identifier": self.schedules[period.schedule_id].identifier
+                    if period.schedule_id
+                    else None,
                     "delivery_partner_id": str(self.partnerships[period.partnership_id].delivery_partner_id),
-                    "withdrawal": {"reason": period.withdrawal_reason, "date": period.withdrawn_at} if period.withdrawn_at else None,
-                    "deferral": {"reason": period.deferral_reason, "date": period.deferred_at} if period.deferred_at else None,
+                    "withdrawal": {"reason": period.withdrawal_reason, "date": period.withdrawn_at}
+                    if period.withdrawn_at
+                    else None,
+                    "deferral": {"reason": period.deferral_reason, "date": period.deferred_at}
+                    if period.deferred_at
+                    else None,
                     "created_at": record.created_at,
                     "induction_end_date": record.induction_end_date,
                     "mentor_funding_end_date": record.mentor_funding_end_date,
@@ -165,7 +176,9 @@ class ParticipantsInDatabase:
 
     def participant(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> dict:
         row = self.participants[participant_id]
-        changes = sorted((c for c in self.id_changes if c.to_participant_id == participant_id), key=lambda c: (c.changed_at, c.id))
+        changes = sorted(
+            (c for c in self.id_changes if c.to_participant_id == participant_id), key=lambda c: (c.changed_at, c.id)
+        )
         return as_json(
             {
                 "id": str(row.id),
@@ -176,7 +189,11 @@ class ParticipantsInDatabase:
                     "updated_at": self.updated_at(row.id),
                     "ecf_enrolments": self.enrolments(row.id, lead_provider_id),
                     "participant_id_changes": [
-                        {"from_participant_id": str(c.from_participant_id), "to_participant_id": str(c.to_participant_id), "changed_at": c.changed_at}
+                        {
+                            "from_participant_id": str(c.from_participant_id),
+                            "to_participant_id": str(c.to_participant_id),
+                            "changed_at": c.changed_at,
+                        }
                         for c in changes
                     ],
                 },
@@ -231,7 +248,10 @@ class ParticipantsInDatabase:
             {
                 "id": str(participant_id),
                 "type": "participant-transfer",
-                "attributes": {"updated_at": self.updated_at(participant_id), "transfers": self.transfers(participant_id, lead_provider_id)},
+                "attributes": {
+                    "updated_at": self.updated_at(participant_id),
+                    "transfers": self.transfers(participant_id, lead_provider_id),
+                },
             }
         )
 
@@ -248,7 +268,11 @@ class ParticipantsInDatabase:
         return {m for m in mentors if m not in trained}
 
     def mentees(self, mentor_id: uuid.UUID, lead_provider_id: uuid.UUID) -> set[uuid.UUID]:
-        return {self.participant_of(p) for p in self.periods if p.mentor_id == mentor_id and self.owner(p) == lead_provider_id}
+        return {
+            self.participant_of(p)
+            for p in self.periods
+            if p.mentor_id == mentor_id and self.owner(p) == lead_provider_id
+        }
 
     def unfunded_mentor(self, mentor_id: uuid.UUID) -> dict:
         row = self.participants[mentor_id]

@@ -67,7 +67,13 @@ async def make_school_cohort(
 
 
 async def make_partnership(
-    db, *, school_id: uuid.UUID, lead_provider_id: uuid.UUID, delivery_partner_id: uuid.UUID, cohort_id: uuid.UUID, **values
+    db,
+    *,
+    school_id: uuid.UUID,
+    lead_provider_id: uuid.UUID,
+    delivery_partner_id: uuid.UUID,
+    cohort_id: uuid.UUID,
+    **values,
 ) -> uuid.UUID:
     return await _insert(
         db,
@@ -96,7 +102,9 @@ async def make_training_period(
     record_id = training_record_id
     if record_id is None:
         participant_id = await _insert(db, Participant, full_name="A Teacher")
-        record_id = await _insert(db, TrainingRecord, participant_id=participant_id, participant_type=ParticipantType.ECT.value)
+        record_id = await _insert(
+            db, TrainingRecord, participant_id=participant_id, participant_type=ParticipantType.ECT.value
+        )
     return await _insert(
         db,
         TrainingPeriod,

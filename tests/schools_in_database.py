@@ -17,7 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway import clock
-from gateway.db.tables import Cohort, DeliveryPartner, LeadProvider, Partnership, School, SchoolCohort, TrainingPeriod, TrainingRecord
+from gateway.db.tables import (
+    Cohort,
+    DeliveryPartner,
+    LeadProvider,
+    Partnership,
+    School,
+    SchoolCohort,
+    TrainingPeriod,
+    TrainingRecord,
+)
 from gateway.responses import ORJSON_OPTIONS
 
 
@@ -40,21 +49,29 @@ async def cohort_ids(engine: AsyncEngine) -> dict[int, uuid.UUID]:
     return {row.year: row.id for row in await _rows(engine, Cohort)}
 
 
-async def expected_schools(engine: AsyncEngine, year: int, lead_provider_id: uuid.UUID | None) -> dict[str, dict[str, Any]]:
+async def expected_schools(
+    engine: AsyncEngine, year: int, lead_provider_id: uuid.UUID | None
+) -> dict[str, dict[str, Any]]:
     """School id -> attributes, for a provider (or, with ``None``, an analyst: interest in any provider)."""
     cohorts = {row.year: row for row in await _rows(engine, Cohort)}
     if year not in cohorts:
         return {}
     cohort = cohorts[year]
     schools = {row.id: row for row in await _rows(engine, School)}
-    details = {row.school_id: row for row in await _rows(engine, SchoolCohort, SchoolCohort.__table__.c.cohort_id == cohort.id)}
+    details = {
+        row.school_id: row for row in await _rows(engine, SchoolCohort, SchoolCohort.__table__.c.cohort_id == cohort.id)
+    }
     all_partnerships = await _rows(engine, Partnership)
     partnerships = [p for p in all_partnerships if p.cohort_id == cohort.id]
     periods = await _rows(engine, TrainingPeriod, TrainingPeriod.__table__.c.cohort_id == cohort.id)
-    own_partnership_ids = {p.id for p in all_partnerships if lead_provider_id is None or p.lead_provider_id == lead_provider_id}
+    own_partnership_ids = {
+        p.id for p in all_partnerships if lead_provider_id is None or p.lead_provider_id == lead_provider_id
+    }
 
     partnered = {p.school_id for p in partnerships}
-    partnered_by_caller = {p.school_id for p in partnerships if lead_provider_id is None or p.lead_provider_id == lead_provider_id}
+    partnered_by_caller = {
+        p.school_id for p in partnerships if lead_provider_id is None or p.lead_provider_id == lead_provider_id
+    }
     programmes: dict[uuid.UUID, set[str]] = defaultdict(set)
     chosen: set[uuid.UUID] = set()
     for period in periods:
@@ -72,7 +89,9 @@ async def expected_schools(engine: AsyncEngine, year: int, lead_provider_id: uui
         school, detail = schools[school_id], details.get(school_id)
         interest = school_id in partnered_by_caller or school_id in chosen
         kinds = programmes[school_id]
-        choice = "provider_led" if "provider_led" in kinds else "school_led" if "school_led" in kinds else "not_yet_known"
+        choice = (
+            "provider_led" if "provider_led" in kinds else "school_led" if "school_led" in kinds else "not_yet_known"
+        )
         updated_at = max(school.updated_at, detail.updated_at) if detail is not None else school.updated_at
         expected[str(school_id)] = as_json(
             {

@@ -37,7 +37,9 @@ REST_PATH = "/api/v3/delivery-partners"
 QUERY = {"query": "{ cohorts { year } }"}
 REST_THROTTLED = {"error": "Retry later"}
 GRAPHQL_THROTTLED = {"errors": [{"message": "Retry later", "extensions": {"code": "RATE_LIMITED"}}]}
-CREATE_PARTNERSHIP = "mutation($input: CreatePartnershipInput!) { createPartnership(input: $input) { partnership { id } } }"
+CREATE_PARTNERSHIP = (
+    "mutation($input: CreatePartnershipInput!) { createPartnership(input: $input) { partnership { id } } }"
+)
 
 _counts = RequestCount.__table__
 
@@ -83,7 +85,10 @@ async def _use_up(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
 
 async def _rows(db) -> list[tuple]:
     async with read_connection(db.engine) as conn:
-        return [tuple(row) for row in await conn.execute(select(_counts.c.count, _counts.c.window_start).order_by(_counts.c.count))]
+        return [
+            tuple(row)
+            for row in await conn.execute(select(_counts.c.count, _counts.c.window_start).order_by(_counts.c.count))
+        ]
 
 
 class TestOverTheLimit:
@@ -150,7 +155,9 @@ class TestOverTheLimit:
 
         real_clock.moment = NOW.replace(minute=5, second=0)
 
-        assert [(await limited.get(REST_PATH, headers=headers)).status_code for _ in range(LIMIT + 1)] == [200] * LIMIT + [429]
+        assert [(await limited.get(REST_PATH, headers=headers)).status_code for _ in range(LIMIT + 1)] == [
+            200
+        ] * LIMIT + [429]
 
     async def test_sandbox_time_travel_does_not_reach_another_window(self, readonly_db, limited):
         headers = await _analyst(readonly_db)
@@ -166,9 +173,17 @@ class TestThrottledWrites:
         headers = bearer(await issue_token(sandbox_db.engine, lead_provider=AMBITION))
         await _use_up(limited, headers)
         before = await database_state(sandbox_db.engine)
-        attributes = {"cohort": "2025", "school_id": str(case_id(Case.UNPARTNERED_ELIGIBLE_SCHOOL)), "delivery_partner_id": str(AMBITION_PARTNER)}
+        attributes = {
+            "cohort": "2025",
+            "school_id": str(case_id(Case.UNPARTNERED_ELIGIBLE_SCHOOL)),
+            "delivery_partner_id": str(AMBITION_PARTNER),
+        }
 
-        response = await limited.post("/api/v3/partnerships", json={"data": {"type": "ecf-partnership", "attributes": attributes}}, headers=headers)
+        response = await limited.post(
+            "/api/v3/partnerships",
+            json={"data": {"type": "ecf-partnership", "attributes": attributes}},
+            headers=headers,
+        )
 
         assert (response.status_code, response.json()) == (429, REST_THROTTLED)
         assert await database_state(sandbox_db.engine) == before
@@ -177,9 +192,17 @@ class TestThrottledWrites:
         headers = bearer(await issue_token(sandbox_db.engine, lead_provider=AMBITION))
         await _use_up(limited, headers)
         before = await database_state(sandbox_db.engine)
-        variables = {"input": {"cohort": "2025", "schoolId": str(case_id(Case.UNPARTNERED_ELIGIBLE_SCHOOL)), "deliveryPartnerId": str(AMBITION_PARTNER)}}
+        variables = {
+            "input": {
+                "cohort": "2025",
+                "schoolId": str(case_id(Case.UNPARTNERED_ELIGIBLE_SCHOOL)),
+                "deliveryPartnerId": str(AMBITION_PARTNER),
+            }
+        }
 
-        response = await limited.post("/graphql", json={"query": CREATE_PARTNERSHIP, "variables": variables}, headers=headers)
+        response = await limited.post(
+            "/graphql", json={"query": CREATE_PARTNERSHIP, "variables": variables}, headers=headers
+        )
 
         assert (response.status_code, response.json()) == (429, GRAPHQL_THROTTLED)
         assert await database_state(sandbox_db.engine) == before
@@ -205,7 +228,9 @@ class TestNotCounted:
     async def test_a_limit_of_zero_counts_nothing(self, empty_db):
         headers = await _analyst(empty_db)
         async for unlimited in _client(0):
-            assert [(await unlimited.get(REST_PATH, headers=headers)).status_code for _ in range(LIMIT + 2)] == [200] * (LIMIT + 2)
+            assert [(await unlimited.get(REST_PATH, headers=headers)).status_code for _ in range(LIMIT + 2)] == [
+                200
+            ] * (LIMIT + 2)
 
         assert await _rows(empty_db) == []
 
@@ -314,5 +339,7 @@ class TestMigration:
         if not empty_db.is_postgres:
             pytest.skip("UNLOGGED is PostgreSQL's")
         async with read_connection(empty_db.engine) as conn:
-            persistence = await conn.scalar(text("SELECT relpersistence::text FROM pg_class WHERE relname = 'request_counts'"))
+            persistence = await conn.scalar(
+                text("SELECT relpersistence::text FROM pg_class WHERE relname = 'request_counts'")
+            )
         assert persistence == "u"

@@ -33,13 +33,22 @@ class Refusal:
         return self.name
 
 
-def _partnership(cohort: str | None = "2025", school: Case | str | None = Case.UNPARTNERED_ELIGIBLE_SCHOOL, partner=AMBITION_PARTNER) -> dict:
-    attributes = {"cohort": cohort, "school_id": str(case_id(school)) if isinstance(school, Case) else school, "delivery_partner_id": partner}
+def _partnership(
+    cohort: str | None = "2025", school: Case | str | None = Case.UNPARTNERED_ELIGIBLE_SCHOOL, partner=AMBITION_PARTNER
+) -> dict:
+    attributes = {
+        "cohort": cohort,
+        "school_id": str(case_id(school)) if isinstance(school, Case) else school,
+        "delivery_partner_id": partner,
+    }
     return {name: str(value) for name, value in attributes.items() if value is not None}
 
 
 DELIVERY_PARTNER_UNKNOWN = [
-    ("delivery_partner_id", "The '#/delivery_partner_id' you have entered is invalid. Check delivery partner details and try again.")
+    (
+        "delivery_partner_id",
+        "The '#/delivery_partner_id' you have entered is invalid. Check delivery partner details and try again.",
+    )
 ]
 NO_RELATIONSHIP = [
     (
@@ -87,7 +96,12 @@ CREATE_PARTNERSHIP_REFUSALS = [
     Refusal(
         "school not eligible",
         _partnership(school=Case.INELIGIBLE_SCHOOL),
-        [("school_id", "The school you have entered is currently ineligible for DfE funding. Contact the school for more information.")],
+        [
+            (
+                "school_id",
+                "The school you have entered is currently ineligible for DfE funding. Contact the school for more information.",
+            )
+        ],
     ),
     Refusal(
         "school already partnered by the provider",
@@ -97,11 +111,24 @@ CREATE_PARTNERSHIP_REFUSALS = [
     Refusal(
         "school with only school-led participants",
         _partnership(school=Case.SCHOOL_LED_ONLY_SCHOOL),
-        [("school_id", "This school has only registered school-led participants. Contact the school for more information.")],
+        [
+            (
+                "school_id",
+                "This school has only registered school-led participants. Contact the school for more information.",
+            )
+        ],
     ),
-    Refusal("delivery_partner_id missing", _partnership(partner=None), [("delivery_partner_id", "Enter a '#/delivery_partner_id'.")]),
+    Refusal(
+        "delivery_partner_id missing",
+        _partnership(partner=None),
+        [("delivery_partner_id", "Enter a '#/delivery_partner_id'.")],
+    ),
     Refusal("delivery_partner_id unknown", _partnership(partner=UNKNOWN_ID), DELIVERY_PARTNER_UNKNOWN),
-    Refusal("delivery partner not working with the provider in the cohort", _partnership(partner=OTHER_PROVIDERS_PARTNER), NO_RELATIONSHIP),
+    Refusal(
+        "delivery partner not working with the provider in the cohort",
+        _partnership(partner=OTHER_PROVIDERS_PARTNER),
+        NO_RELATIONSHIP,
+    ),
 ]
 
 # Updates of Ambition's 2025 partnership with AMBITION_HOME_SCHOOL (delivery partner: AMBITION_PARTNER).
@@ -134,27 +161,66 @@ class ParticipantRefusal(Refusal):
     participant: Case = Case.ACTIVE_ECT
 
 
-def _refusal(action: str, participant: Case, name: str, attributes: dict, errors: list, *, graphql: bool = True) -> ParticipantRefusal:
-    return ParticipantRefusal(f"{action}: {name}", attributes, errors, graphql=graphql, action=action, participant=participant)
+def _refusal(
+    action: str, participant: Case, name: str, attributes: dict, errors: list, *, graphql: bool = True
+) -> ParticipantRefusal:
+    return ParticipantRefusal(
+        f"{action}: {name}", attributes, errors, graphql=graphql, action=action, participant=participant
+    )
 
 
 COURSE_MISSING = [("course_identifier", "Enter a '#/course_identifier'.")]
 COURSE_NOT_RECOGNISED = [
-    ("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.")
+    (
+        "course_identifier",
+        "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.",
+    )
 ]
-REASON_NOT_RECOGNISED = [("reason", "The entered '#/reason' is not recognised for the given participant. Check details and try again.")]
+REASON_NOT_RECOGNISED = [
+    ("reason", "The entered '#/reason' is not recognised for the given participant. Check details and try again.")
+]
 ALREADY_WITHDRAWN = [("participant_id", "The '#/participant_id' is already withdrawn.")]
-SCHEDULE_INVALID = [("schedule_identifier", "The property '#/schedule_identifier' must be present and correspond to a valid schedule.")]
+SCHEDULE_INVALID = [
+    ("schedule_identifier", "The property '#/schedule_identifier' must be present and correspond to a valid schedule.")
+]
 ECT = "ecf-induction"
 MENTOR = "ecf-mentor"
 
 PARTICIPANT_REFUSALS = [
     _refusal("withdraw", Case.ACTIVE_ECT, "course_identifier missing", {"reason": "other"}, COURSE_MISSING),
-    _refusal("withdraw", Case.ACTIVE_ECT, "course_identifier not an ECF course", {"course_identifier": "npq-leading-teaching", "reason": "other"}, COURSE_MISSING, graphql=False),
-    _refusal("withdraw", Case.ACTIVE_ECT, "no training in that role", {"course_identifier": MENTOR, "reason": "other"}, COURSE_NOT_RECOGNISED),
-    _refusal("withdraw", Case.ACTIVE_ECT, "reason missing", {"course_identifier": ECT}, [("reason", "Enter a '#/reason'.")]),
-    _refusal("withdraw", Case.ACTIVE_ECT, "reason unknown", {"course_identifier": ECT, "reason": "bereavement"}, REASON_NOT_RECOGNISED, graphql=False),
-    _refusal("withdraw", Case.WITHDRAWN_OTHER, "already withdrawn", {"course_identifier": ECT, "reason": "other"}, ALREADY_WITHDRAWN),
+    _refusal(
+        "withdraw",
+        Case.ACTIVE_ECT,
+        "course_identifier not an ECF course",
+        {"course_identifier": "npq-leading-teaching", "reason": "other"},
+        COURSE_MISSING,
+        graphql=False,
+    ),
+    _refusal(
+        "withdraw",
+        Case.ACTIVE_ECT,
+        "no training in that role",
+        {"course_identifier": MENTOR, "reason": "other"},
+        COURSE_NOT_RECOGNISED,
+    ),
+    _refusal(
+        "withdraw", Case.ACTIVE_ECT, "reason missing", {"course_identifier": ECT}, [("reason", "Enter a '#/reason'.")]
+    ),
+    _refusal(
+        "withdraw",
+        Case.ACTIVE_ECT,
+        "reason unknown",
+        {"course_identifier": ECT, "reason": "bereavement"},
+        REASON_NOT_RECOGNISED,
+        graphql=False,
+    ),
+    _refusal(
+        "withdraw",
+        Case.WITHDRAWN_OTHER,
+        "already withdrawn",
+        {"course_identifier": ECT, "reason": "other"},
+        ALREADY_WITHDRAWN,
+    ),
     _refusal(
         "withdraw",
         Case.ACTIVE_ECT,
@@ -163,8 +229,17 @@ PARTICIPANT_REFUSALS = [
         [("reason", "You cannot withdraw an ECT for this reason. The ECT is not a mentor.")],
     ),
     _refusal("defer", Case.ACTIVE_ECT, "course_identifier missing", {"reason": "other"}, COURSE_MISSING),
-    _refusal("defer", Case.ACTIVE_ECT, "reason missing", {"course_identifier": ECT}, [("reason", "Enter a '#/reason'.")]),
-    _refusal("defer", Case.ACTIVE_ECT, "reason unknown", {"course_identifier": ECT, "reason": "moved-school"}, REASON_NOT_RECOGNISED, graphql=False),
+    _refusal(
+        "defer", Case.ACTIVE_ECT, "reason missing", {"course_identifier": ECT}, [("reason", "Enter a '#/reason'.")]
+    ),
+    _refusal(
+        "defer",
+        Case.ACTIVE_ECT,
+        "reason unknown",
+        {"course_identifier": ECT, "reason": "moved-school"},
+        REASON_NOT_RECOGNISED,
+        graphql=False,
+    ),
     _refusal(
         "defer",
         Case.DEFERRED_OTHER,
@@ -172,14 +247,34 @@ PARTICIPANT_REFUSALS = [
         {"course_identifier": ECT, "reason": "other"},
         [("participant_id", "The '#/participant_id' is already deferred.")],
     ),
-    _refusal("defer", Case.WITHDRAWN_OTHER, "already withdrawn", {"course_identifier": ECT, "reason": "other"}, ALREADY_WITHDRAWN),
-    _refusal("resume", Case.ACTIVE_ECT, "course_identifier missing", {}, COURSE_MISSING),
-    _refusal("resume", Case.WITHDRAWN_OTHER, "no training in that role", {"course_identifier": MENTOR}, COURSE_NOT_RECOGNISED),
     _refusal(
-        "resume", Case.ACTIVE_ECT, "already active", {"course_identifier": ECT}, [("participant_id", "The '#/participant_id' is already active.")]
+        "defer",
+        Case.WITHDRAWN_OTHER,
+        "already withdrawn",
+        {"course_identifier": ECT, "reason": "other"},
+        ALREADY_WITHDRAWN,
     ),
-    _refusal("change-schedule", Case.ACTIVE_ECT, "course_identifier missing", {"schedule_identifier": "ecf-extended-september"}, COURSE_MISSING),
-    _refusal("change-schedule", Case.ACTIVE_ECT, "schedule_identifier missing", {"course_identifier": ECT}, SCHEDULE_INVALID),
+    _refusal("resume", Case.ACTIVE_ECT, "course_identifier missing", {}, COURSE_MISSING),
+    _refusal(
+        "resume", Case.WITHDRAWN_OTHER, "no training in that role", {"course_identifier": MENTOR}, COURSE_NOT_RECOGNISED
+    ),
+    _refusal(
+        "resume",
+        Case.ACTIVE_ECT,
+        "already active",
+        {"course_identifier": ECT},
+        [("participant_id", "The '#/participant_id' is already active.")],
+    ),
+    _refusal(
+        "change-schedule",
+        Case.ACTIVE_ECT,
+        "course_identifier missing",
+        {"schedule_identifier": "ecf-extended-september"},
+        COURSE_MISSING,
+    ),
+    _refusal(
+        "change-schedule", Case.ACTIVE_ECT, "schedule_identifier missing", {"course_identifier": ECT}, SCHEDULE_INVALID
+    ),
     _refusal(
         "change-schedule",
         Case.ACTIVE_ECT,
@@ -229,7 +324,12 @@ PARTICIPANT_REFUSALS = [
         Case.FUNDED_MENTOR,
         "a mentor to a reduced schedule",
         {"course_identifier": MENTOR, "schedule_identifier": "ecf-reduced-september"},
-        [("schedule_identifier", "Mentors cannot be placed on a reduced schedule. Assign them to a different schedule.")],
+        [
+            (
+                "schedule_identifier",
+                "Mentors cannot be placed on a reduced schedule. Assign them to a different schedule.",
+            )
+        ],
     ),
     _refusal(
         "change-schedule",
@@ -266,6 +366,11 @@ PARTICIPANT_REFUSALS = [
         Case.ECT_WITH_ID_CHANGE,
         "into a payments-frozen cohort it never belonged to",
         {"course_identifier": ECT, "schedule_identifier": "ecf-extended-september", "cohort": "2022"},
-        [("cohort", "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort.")],
+        [
+            (
+                "cohort",
+                "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort.",
+            )
+        ],
     ),
 ]

@@ -16,7 +16,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort, DeliveryPartner, Participant, Partnership, Schedule, School, TrainingPeriod, TrainingRecord
+from gateway.db.tables import (
+    Cohort,
+    DeliveryPartner,
+    Participant,
+    Partnership,
+    Schedule,
+    School,
+    TrainingPeriod,
+    TrainingRecord,
+)
 from gateway.db.tables import Declaration as DeclarationTable
 from gateway.domain.keys import key_in
 
@@ -90,7 +99,9 @@ async def _nodes(conn: AsyncConnection, lead_provider_id: uuid.UUID, participant
     ]
 
 
-async def _enrolments(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
+async def _enrolments(
+    conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[dict]]:
     ranked = (
         select(
             _tp,
@@ -105,12 +116,30 @@ async def _enrolments(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: l
     )
     stmt = (
         select(
-            _tr.c.participant_id, _tr.c.id, _tr.c.participant_type, _tr.c.eligible_for_funding, _tr.c.pupil_premium_uplift,
-            _tr.c.sparsity_uplift, _tr.c.induction_end_date, _tr.c.mentor_funding_end_date, _tr.c.created_at,
-            ranked.c.email, ranked.c.mentor_id, ranked.c.started_on, ranked.c.finished_on, ranked.c.withdrawn_at,
-            ranked.c.withdrawal_reason, ranked.c.deferred_at, ranked.c.deferral_reason,
-            _s.c.id.label("school_id"), _s.c.urn, _s.c.name.label("school_name"), _c.c.year,
-            _dp.c.id.label("delivery_partner_id"), _dp.c.name.label("delivery_partner_name"), _sc.c.identifier,
+            _tr.c.participant_id,
+            _tr.c.id,
+            _tr.c.participant_type,
+            _tr.c.eligible_for_funding,
+            _tr.c.pupil_premium_uplift,
+            _tr.c.sparsity_uplift,
+            _tr.c.induction_end_date,
+            _tr.c.mentor_funding_end_date,
+            _tr.c.created_at,
+            ranked.c.email,
+            ranked.c.mentor_id,
+            ranked.c.started_on,
+            ranked.c.finished_on,
+            ranked.c.withdrawn_at,
+            ranked.c.withdrawal_reason,
+            ranked.c.deferred_at,
+            ranked.c.deferral_reason,
+            _s.c.id.label("school_id"),
+            _s.c.urn,
+            _s.c.name.label("school_name"),
+            _c.c.year,
+            _dp.c.id.label("delivery_partner_id"),
+            _dp.c.name.label("delivery_partner_name"),
+            _sc.c.identifier,
         )  # fmt: skip
         .select_from(ranked)
         .join(_tr, _tr.c.id == ranked.c.training_record_id)
@@ -139,7 +168,9 @@ async def _enrolments(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: l
                 "sparsityUplift": r.sparsity_uplift,
                 "scheduleIdentifier": _name(r.identifier),
                 "deliveryPartnerId": str(r.delivery_partner_id),
-                "withdrawal": {"reason": _name(r.withdrawal_reason), "date": r.withdrawn_at} if r.withdrawn_at else None,
+                "withdrawal": {"reason": _name(r.withdrawal_reason), "date": r.withdrawn_at}
+                if r.withdrawn_at
+                else None,
                 "deferral": {"reason": _name(r.deferral_reason), "date": r.deferred_at} if r.deferred_at else None,
                 "createdAt": r.created_at,
                 "inductionEndDate": r.induction_end_date,
@@ -153,12 +184,26 @@ async def _enrolments(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: l
     return found
 
 
-async def _declarations(conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
+async def _declarations(
+    conn: AsyncConnection, lead_provider_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[dict]]:
     stmt = (
         select(
-            _d.c.participant_id, _d.c.id, _d.c.declaration_type, _d.c.declaration_date, _d.c.course_identifier, _d.c.state,
-            _d.c.statement_id, _d.c.clawback_statement_id, _d.c.delivery_partner_id, _d.c.mentor_id, _d.c.evidence_held,
-            _d.c.has_passed, _d.c.lead_provider_name, _d.c.created_at, _d.c.updated_at,
+            _d.c.participant_id,
+            _d.c.id,
+            _d.c.declaration_type,
+            _d.c.declaration_date,
+            _d.c.course_identifier,
+            _d.c.state,
+            _d.c.statement_id,
+            _d.c.clawback_statement_id,
+            _d.c.delivery_partner_id,
+            _d.c.mentor_id,
+            _d.c.evidence_held,
+            _d.c.has_passed,
+            _d.c.lead_provider_name,
+            _d.c.created_at,
+            _d.c.updated_at,
         )  # fmt: skip
         .where(_d.c.lead_provider_id == lead_provider_id, key_in(conn, _d.c.participant_id, ids))
         .order_by(_d.c.created_at, _d.c.id)

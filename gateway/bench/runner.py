@@ -81,9 +81,14 @@ async def run_bench(*, participants: int = 1000, rounds: int = 20, concurrency: 
         await engine.dispose()
     first = min(participants, available)
     print(f"gateway bench: {where}", flush=True)
-    print(f"provider: {provider}, sync page of {first} participants (of {available}); {rounds} rounds, paths interleaved", flush=True)
+    print(
+        f"provider: {provider}, sync page of {first} participants (of {available}); {rounds} rounds, paths interleaved",
+        flush=True,
+    )
     if available < participants:
-        print(f"  (the data set holds only {available} of this provider's participants: seed a larger scale for {participants})")
+        print(
+            f"  (the data set holds only {available} of this provider's participants: seed a larger scale for {participants})"
+        )
 
     with _server(url) as base:
         async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=300) as http:
@@ -111,7 +116,11 @@ class _Requests:
                 return self.http.get(FLOOR_SYNC, params={"first": self.first})
             return self.http.get(FLOOR_PARTICIPANT, params={"id": self.lookup_id})
         url = "/graphql" if path == COMPILED else NORMAL_PATH
-        body = {"query": SYNC, "variables": {"first": self.first}} if query == "sync" else {"query": LOOKUP, "variables": {"id": self.lookup_id}}
+        body = (
+            {"query": SYNC, "variables": {"first": self.first}}
+            if query == "sync"
+            else {"query": LOOKUP, "variables": {"id": self.lookup_id}}
+        )
         return self.http.post(url, json=body)
 
 
@@ -157,7 +166,9 @@ async def _throughput(requests: _Requests, concurrency: int, seconds: float) -> 
     return {path: done[path] / spent[path] for path in PATHS}
 
 
-def _report(sync: dict[str, Sample], lookup: dict[str, Sample], throughput: dict[str, float], concurrency: int, seconds: float) -> None:
+def _report(
+    sync: dict[str, Sample], lookup: dict[str, Sample], throughput: dict[str, float], concurrency: int, seconds: float
+) -> None:
     print()
     header = f"{'':24}{'median':>10}{'p90':>10}{'x floor':>9}{'statements':>12}{'bytes':>12}"
     for title, samples in (("provider sync query", sync), ("single participant lookup", lookup)):
@@ -199,7 +210,9 @@ async def _database(participants: int) -> tuple[str, str]:
         if empty or not seeded:
             from gateway.sandbox.seed import seed_sandbox
 
-            print(f"seeding the sandbox data set at scale {scale} into {where} (once; later runs reuse it)...", flush=True)
+            print(
+                f"seeding the sandbox data set at scale {scale} into {where} (once; later runs reuse it)...", flush=True
+            )
             print(await seed_sandbox(engine, scale=scale, reset=False, progress=True), file=sys.stderr)
             where += f", seeded at scale {scale}"
         else:
@@ -227,7 +240,9 @@ async def _biggest_provider(engine: AsyncEngine) -> tuple[uuid.UUID, str, int]:
 
 async def _token(engine: AsyncEngine, lead_provider_id: uuid.UUID) -> str:
     async with write_transaction(engine) as conn:
-        return await create_token(conn, role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id, description="gateway bench")
+        return await create_token(
+            conn, role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id, description="gateway bench"
+        )
 
 
 def _free_port() -> int:

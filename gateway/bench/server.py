@@ -62,7 +62,9 @@ async def _floor_sync(request: Request) -> Response:
     if caller is None or caller.lead_provider_id is None:
         return Response(status_code=401)
     async with read_connection() as conn:
-        return OrjsonResponse(await floor.sync_page(conn, caller.lead_provider_id, int(request.query_params.get("first", "1000"))))
+        return OrjsonResponse(
+            await floor.sync_page(conn, caller.lead_provider_id, int(request.query_params.get("first", "1000")))
+        )
 
 
 async def _floor_participant(request: Request) -> Response:
@@ -70,7 +72,9 @@ async def _floor_participant(request: Request) -> Response:
     if caller is None or caller.lead_provider_id is None:
         return Response(status_code=401)
     async with read_connection() as conn:
-        return OrjsonResponse(await floor.participant(conn, caller.lead_provider_id, uuid.UUID(request.query_params["id"])))
+        return OrjsonResponse(
+            await floor.participant(conn, caller.lead_provider_id, uuid.UUID(request.query_params["id"]))
+        )
 
 
 class _StatementCount:

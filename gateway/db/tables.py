@@ -30,7 +30,6 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
-
 def _state_in(states) -> str:
     return "state IN (" + ", ".join(f"'{state.value}'" for state in states) + ")"
 
@@ -41,7 +40,13 @@ RESUBMITTABLE_STATES_SQL = _state_in((*BILLABLE_STATES, DeclarationState.INELIGI
 
 
 def _created_at() -> datetime:
-    return Field(default_factory=clock.now, sa_type=UTCDateTime, sa_column_kwargs={"default": clock.now}, nullable=False, index=True)
+    return Field(
+        default_factory=clock.now,
+        sa_type=UTCDateTime,
+        sa_column_kwargs={"default": clock.now},
+        nullable=False,
+        index=True,
+    )
 
 
 def _updated_at() -> datetime:
@@ -258,7 +263,9 @@ class TrainingPeriod(SQLModel, table=True):
     cohort_id: uuid.UUID = Field(foreign_key="cohorts.id", index=True)
     training_programme: str = Field(max_length=20)
     partnership_id: uuid.UUID | None = Field(default=None, foreign_key="partnerships.id", index=True)
-    expression_of_interest_lead_provider_id: uuid.UUID | None = Field(default=None, foreign_key="lead_providers.id", index=True)
+    expression_of_interest_lead_provider_id: uuid.UUID | None = Field(
+        default=None, foreign_key="lead_providers.id", index=True
+    )
     schedule_id: uuid.UUID | None = Field(default=None, foreign_key="schedules.id", index=True)
     started_on: date = Field(index=True)
     finished_on: date | None = None

@@ -63,8 +63,12 @@ def _visible_to(caller: Caller, filters: DeliveryPartnerFilters) -> Select:
     return select(_dp.c.id, _dp.c.name, _dp.c.created_at, _dp.c.updated_at).where(_dp.c.id.in_(partner_ids))
 
 
-async def _with_cohorts(conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None = None) -> list[DeliveryPartnerRow]:
-    partners = [DeliveryPartnerRow(id=r.id, name=r.name, created_at=r.created_at, updated_at=r.updated_at) for r in rows]
+async def _with_cohorts(
+    conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None = None
+) -> list[DeliveryPartnerRow]:
+    partners = [
+        DeliveryPartnerRow(id=r.id, name=r.name, created_at=r.created_at, updated_at=r.updated_at) for r in rows
+    ]
     years: dict[uuid.UUID, set[int]] = defaultdict(set)
     for ids in chunked([p.id for p in partners]):
         stmt = _relationships_visible_to(caller, lead_provider_id).where(key_in(conn, _rel.c.delivery_partner_id, ids))
@@ -76,7 +80,12 @@ async def _with_cohorts(conn: AsyncConnection, caller: Caller, rows, lead_provid
 
 
 async def list_delivery_partners(
-    conn: AsyncConnection, caller: Caller, *, filters: DeliveryPartnerFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: DeliveryPartnerFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[DeliveryPartnerRow]:
     stmt = windowed(_visible_to(caller, filters), SORTABLE, _dp.c.id, order, page)
     return await _with_cohorts(conn, caller, (await conn.execute(stmt)).all(), filters.lead_provider_id)
@@ -86,7 +95,9 @@ async def count_delivery_partners(conn: AsyncConnection, caller: Caller, *, filt
     return await count_rows(conn, _visible_to(caller, filters))
 
 
-async def get_delivery_partner(conn: AsyncConnection, caller: Caller, delivery_partner_id: uuid.UUID) -> DeliveryPartnerRow:
+async def get_delivery_partner(
+    conn: AsyncConnection, caller: Caller, delivery_partner_id: uuid.UUID
+) -> DeliveryPartnerRow:
     found = await delivery_partners_by_id(conn, caller, [delivery_partner_id], visible_only=True)
     return one_found(found, delivery_partner_id)
 
@@ -96,7 +107,11 @@ async def delivery_partners_by_id(
 ) -> dict[uuid.UUID, DeliveryPartnerRow]:
     """Delivery partners by id. Relations (a partnership's or a declaration's partner) reach any
     partner the related record names; ``visible_only`` restricts to the caller's own partners."""
-    base = _visible_to(caller, DeliveryPartnerFilters()) if visible_only else select(_dp.c.id, _dp.c.name, _dp.c.created_at, _dp.c.updated_at)
+    base = (
+        _visible_to(caller, DeliveryPartnerFilters())
+        if visible_only
+        else select(_dp.c.id, _dp.c.name, _dp.c.created_at, _dp.c.updated_at)
+    )
     rows = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(base.where(key_in(conn, _dp.c.id, chunk)))).all())

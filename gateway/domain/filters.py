@@ -10,8 +10,10 @@ from datetime import datetime, timezone
 from gateway.domain.cohorts import cohort_year
 from gateway.domain.errors import BadRequest
 
+
 def invalid_updated_since() -> BadRequest:
     return BadRequest("Bad request", "The filter '#/updated_since' must be a valid ISO 8601 date")
+
 
 _ISO_8601 = re.compile(
     r"^\d{4}-\d{2}-\d{2}"  # date
@@ -38,7 +40,9 @@ def parse_updated_since(value: str) -> datetime:
         return moment.astimezone(timezone.utc)
     except OverflowError:
         # An offset pushing the instant past year 9999 or before year 1: the edge of time is as far as it goes.
-        return datetime.max.replace(tzinfo=timezone.utc) if moment.year > 1 else datetime.min.replace(tzinfo=timezone.utc)
+        return (
+            datetime.max.replace(tzinfo=timezone.utc) if moment.year > 1 else datetime.min.replace(tzinfo=timezone.utc)
+        )
 
 
 def parse_cohort_years(values: Iterable[str]) -> list[int]:

@@ -53,7 +53,9 @@ class TrainingRecordFunding:
 async def _locked_statement(conn: AsyncConnection, statement_id: uuid.UUID):
     found = (
         await conn.execute(
-            select(_statements.c.status, _statements.c.cut_off_date).where(_statements.c.id == statement_id).with_for_update()
+            select(_statements.c.status, _statements.c.cut_off_date)
+            .where(_statements.c.id == statement_id)
+            .with_for_update()
         )
     ).first()
     if found is None:
@@ -65,11 +67,16 @@ async def _close(conn: AsyncConnection, statement_ids: list[uuid.UUID]) -> None:
     """Open statements become payable, and so do the eligible declarations on them."""
     for chunk in chunked(statement_ids):
         await conn.execute(
-            _statements.update().where(key_in(conn, _statements.c.id, chunk)).values(status=StatementStatus.PAYABLE.value)
+            _statements.update()
+            .where(key_in(conn, _statements.c.id, chunk))
+            .values(status=StatementStatus.PAYABLE.value)
         )
         await conn.execute(
             _declarations.update()
-            .where(key_in(conn, _declarations.c.statement_id, chunk), _declarations.c.state == DeclarationState.ELIGIBLE.value)
+            .where(
+                key_in(conn, _declarations.c.statement_id, chunk),
+                _declarations.c.state == DeclarationState.ELIGIBLE.value,
+            )
             .values(state=DeclarationState.PAYABLE.value)
         )
 
@@ -109,7 +116,9 @@ async def authorise_payment(conn: AsyncConnection, caller: Caller, statement_id:
     if statement.status == StatementStatus.OPEN:
         raise ValidationFailed.single(STATEMENT_ID, NOT_YET_PAYABLE)
     await conn.execute(
-        _statements.update().where(_statements.c.id == statement_id).values(status=StatementStatus.PAID.value, paid_at=clock.now())
+        _statements.update()
+        .where(_statements.c.id == statement_id)
+        .values(status=StatementStatus.PAID.value, paid_at=clock.now())
     )
     await conn.execute(
         _declarations.update()
@@ -127,19 +136,25 @@ async def authorise_payment(conn: AsyncConnection, caller: Caller, statement_id:
     return await get_statement(conn, caller, statement_id)
 
 
-async def mark_training_record_eligible(conn: AsyncConnection, caller: Caller, training_record_id: uuid.UUID) -> TrainingRecordFunding:
+async def mark_training_record_eligible(
+    conn: AsyncConnection, caller: Caller, training_record_id: uuid.UUID
+) -> TrainingRecordFunding:
     """The participant is eligible for funding in this role: its submitted declarations become eligible, each on the
     next open output-fee statement of its lead provider and cohort (one with none to go to stays submitted)."""
     caller.require_admin()
     record = (
         await conn.execute(
-            select(_records.c.participant_id, _records.c.eligible_for_funding).where(_records.c.id == training_record_id).with_for_update()
+            select(_records.c.participant_id, _records.c.eligible_for_funding)
+            .where(_records.c.id == training_record_id)
+            .with_for_update()
         )
     ).first()
     if record is None:
         raise NotFound()
     if record.eligible_for_funding is not True:
-        await conn.execute(_records.update().where(_records.c.id == training_record_id).values(eligible_for_funding=True))
+        await conn.execute(
+            _records.update().where(_records.c.id == training_record_id).values(eligible_for_funding=True)
+        )
 
     submitted = (
         await conn.execute(
@@ -167,7 +182,9 @@ async def mark_training_record_eligible(conn: AsyncConnection, caller: Caller, t
     return await _funding(conn, caller, training_record_id, record.participant_id)
 
 
-async def _funding(conn: AsyncConnection, caller: Caller, training_record_id: uuid.UUID, participant_id: uuid.UUID) -> TrainingRecordFunding:
+async def _funding(
+    conn: AsyncConnection, caller: Caller, training_record_id: uuid.UUID, participant_id: uuid.UUID
+) -> TrainingRecordFunding:
     record = (
         await conn.execute(
             select(_records.c.participant_type, _records.c.eligible_for_funding, _records.c.updated_at).where(

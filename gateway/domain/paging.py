@@ -62,7 +62,9 @@ def clamp_page_size(size: int) -> int:
     return max(0, min(size, MAX_PAGE_SIZE))
 
 
-def ordered(stmt: Select, sortable: Mapping[str, ColumnElement], id_column: ColumnElement, keys: Sequence[SortKey]) -> Select:
+def ordered(
+    stmt: Select, sortable: Mapping[str, ColumnElement], id_column: ColumnElement, keys: Sequence[SortKey]
+) -> Select:
     clauses = [sortable[k.name].desc() if k.descending else sortable[k.name].asc() for k in keys]
     return stmt.order_by(*clauses, id_column.asc())
 
@@ -80,7 +82,9 @@ def windowed(
     return stmt.limit(page.size + 1)
 
 
-def _after(sortable: Mapping[str, ColumnElement], id_column: ColumnElement, keys: Sequence[SortKey], after: tuple) -> ColumnElement:
+def _after(
+    sortable: Mapping[str, ColumnElement], id_column: ColumnElement, keys: Sequence[SortKey], after: tuple
+) -> ColumnElement:
     """Rows strictly after ``after`` in (keys..., id) order: the lexicographic OR-chain."""
     columns = [sortable[k.name] for k in keys] + [id_column]
     descending = [k.descending for k in keys] + [False]

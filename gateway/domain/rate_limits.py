@@ -25,8 +25,9 @@ WINDOW = timedelta(minutes=5)
 # subqueries in RETURNING nor qualifies SQLite's RETURNING columns, and both matter here.
 # SQLite needs the WHERE clause of the SELECT: without one, it would read ON CONFLICT as a join's ON.
 # A later window starts the count again; an earlier one (a worker whose clock lags) counts in the current one.
-_COUNT_REQUEST = text(
-    """
+_COUNT_REQUEST = (
+    text(
+        """
     INSERT INTO request_counts (api_token_id, window_start, count)
     SELECT api_tokens.id, :window_start, 1 FROM api_tokens WHERE api_tokens.token_digest = :digest
     ON CONFLICT (api_token_id) DO UPDATE SET
@@ -41,12 +42,15 @@ _COUNT_REQUEST = text(
         (SELECT lead_providers.name FROM api_tokens JOIN lead_providers ON lead_providers.id = api_tokens.lead_provider_id
             WHERE api_tokens.id = request_counts.api_token_id) AS lead_provider_name
     """
-).bindparams(bindparam("window_start", type_=UTCDateTime()), bindparam("digest", type_=String())).columns(
-    count=Integer(),
-    window_start=UTCDateTime(),
-    role=String(),
-    lead_provider_id=Uuid(),
-    lead_provider_name=String(),
+    )
+    .bindparams(bindparam("window_start", type_=UTCDateTime()), bindparam("digest", type_=String()))
+    .columns(
+        count=Integer(),
+        window_start=UTCDateTime(),
+        role=String(),
+        lead_provider_id=Uuid(),
+        lead_provider_name=String(),
+    )
 )
 
 
@@ -77,7 +81,9 @@ def window_start(at: datetime) -> datetime:
     return datetime.fromtimestamp(seconds - seconds % int(WINDOW.total_seconds()), timezone.utc)
 
 
-async def authenticate_and_count(conn: AsyncConnection, token: str, *, limit: int, at: datetime) -> tuple[Caller, WindowCount] | None:
+async def authenticate_and_count(
+    conn: AsyncConnection, token: str, *, limit: int, at: datetime
+) -> tuple[Caller, WindowCount] | None:
     """The caller a bearer token stands for, with this request counted against it; None for an unknown token.
 
     One statement, so a read request pays one round trip for both, and the upsert is atomic: concurrent
@@ -86,5 +92,7 @@ async def authenticate_and_count(conn: AsyncConnection, token: str, *, limit: in
     row = (await conn.execute(_COUNT_REQUEST, {"digest": digest(token), "window_start": window_start(at)})).first()
     if row is None:
         return None
-    caller = Caller(role=Role(row.role), lead_provider_id=row.lead_provider_id, lead_provider_name=row.lead_provider_name)
+    caller = Caller(
+        role=Role(row.role), lead_provider_id=row.lead_provider_id, lead_provider_name=row.lead_provider_name
+    )
     return caller, WindowCount(count=row.count, limit=limit, window_ends_at=row.window_start + WINDOW)

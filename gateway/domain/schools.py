@@ -98,7 +98,9 @@ def _has_period(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 def _expression_of_interest(lead_provider_id: uuid.UUID | None) -> ColumnElement[bool]:
     """A training period chose the provider (interest or partnership); stays true once the provider partners the school."""
     if lead_provider_id is None:  # an analyst looking at every provider
-        chosen = or_(_periods.c.expression_of_interest_lead_provider_id.is_not(None), _periods.c.partnership_id.is_not(None))
+        chosen = or_(
+            _periods.c.expression_of_interest_lead_provider_id.is_not(None), _periods.c.partnership_id.is_not(None)
+        )
         return or_(_partnered(), _has_period(chosen))
     own_partnerships = select(_partnerships.c.id).where(_partnerships.c.lead_provider_id == lead_provider_id)
     chosen = or_(
@@ -109,8 +111,14 @@ def _expression_of_interest(lead_provider_id: uuid.UUID | None) -> ColumnElement
 
 
 _induction_programme_choice = case(
-    (_has_period(_periods.c.training_programme == TrainingProgramme.PROVIDER_LED.value), InductionProgrammeChoice.PROVIDER_LED.value),
-    (_has_period(_periods.c.training_programme == TrainingProgramme.SCHOOL_LED.value), InductionProgrammeChoice.SCHOOL_LED.value),
+    (
+        _has_period(_periods.c.training_programme == TrainingProgramme.PROVIDER_LED.value),
+        InductionProgrammeChoice.PROVIDER_LED.value,
+    ),
+    (
+        _has_period(_periods.c.training_programme == TrainingProgramme.SCHOOL_LED.value),
+        InductionProgrammeChoice.SCHOOL_LED.value,
+    ),
     else_=InductionProgrammeChoice.NOT_YET_KNOWN.value,
 )
 
@@ -136,7 +144,8 @@ def _in_cohort(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> Sel
         _updated_at.label("updated_at"),
     ).select_from(
         _schools.join(_cohorts, true()).outerjoin(
-            _school_cohorts, and_(_school_cohorts.c.school_id == _schools.c.id, _school_cohorts.c.cohort_id == _cohorts.c.id)
+            _school_cohorts,
+            and_(_school_cohorts.c.school_id == _schools.c.id, _school_cohorts.c.cohort_id == _cohorts.c.id),
         )
     )
 
@@ -186,7 +195,12 @@ def _where_updated_since(stmt: Select, since: datetime | None) -> Select:
 
 
 async def list_schools(
-    conn: AsyncConnection, caller: Caller, *, filters: SchoolFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: SchoolFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[SchoolRow]:
     stmt = windowed(_visible_to(caller, filters), SORTABLE, _schools.c.id, order, page)
     return [_row(row) for row in await conn.execute(stmt)]
@@ -197,7 +211,12 @@ async def count_schools(conn: AsyncConnection, caller: Caller, *, filters: Schoo
 
 
 async def get_school(
-    conn: AsyncConnection, caller: Caller, school_id: uuid.UUID, *, cohort_year: int | None, lead_provider_id: uuid.UUID | None = None
+    conn: AsyncConnection,
+    caller: Caller,
+    school_id: uuid.UUID,
+    *,
+    cohort_year: int | None,
+    lead_provider_id: uuid.UUID | None = None,
 ) -> SchoolRow:
     """The school as listed in the cohort; ``NotFound`` when it is not listed there (or the cohort does not exist)."""
     filters = SchoolFilters(cohort_year=cohort_year, lead_provider_id=lead_provider_id)
@@ -221,7 +240,9 @@ async def schools_by_id_and_cohort(
     # One key list per column keeps one array parameter per column on PostgreSQL; pairs not asked
     # for (the cross product of the two lists) are dropped below. Keys of a page share few cohorts.
     for school_ids in chunked([school_id for school_id, _ in wanted]):
-        stmt = _in_cohort(caller).where(key_in(conn, _schools.c.id, school_ids), key_in(conn, _cohorts.c.id, cohort_ids))
+        stmt = _in_cohort(caller).where(
+            key_in(conn, _schools.c.id, school_ids), key_in(conn, _cohorts.c.id, cohort_ids)
+        )
         for row in await conn.execute(stmt):
             if (row.id, row.cohort_id) in wanted:
                 found[(row.id, row.cohort_id)] = _row(row)

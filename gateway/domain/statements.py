@@ -90,7 +90,9 @@ _COLUMNS = [
 def _visible_to(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> Select:
     stmt = select(*_COLUMNS).select_from(_statements.join(_cohorts, _cohorts.c.id == _statements.c.cohort_id))
     if not caller.reads_everything:
-        return stmt.where(_statements.c.lead_provider_id == caller.require_lead_provider(), _statements.c.output_fee.is_(True))
+        return stmt.where(
+            _statements.c.lead_provider_id == caller.require_lead_provider(), _statements.c.output_fee.is_(True)
+        )
     if lead_provider_id is not None:
         return stmt.where(_statements.c.lead_provider_id == lead_provider_id)
     return stmt
@@ -116,7 +118,12 @@ def _filtered(caller: Caller, filters: StatementFilters) -> Select:
 
 
 async def list_statements(
-    conn: AsyncConnection, caller: Caller, *, filters: StatementFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: StatementFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[StatementRow]:
     stmt = windowed(_filtered(caller, filters), SORTABLE, _statements.c.id, order, page)
     return [StatementRow(*r) for r in await conn.execute(stmt)]
@@ -131,7 +138,9 @@ async def get_statement(conn: AsyncConnection, caller: Caller, statement_id: uui
     return one_found(found, statement_id)
 
 
-async def statements_by_id(conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StatementRow]:
+async def statements_by_id(
+    conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, StatementRow]:
     found: dict[uuid.UUID, StatementRow] = {}
     for chunk in chunked(ids):
         for r in await conn.execute(_visible_to(caller).where(key_in(conn, _statements.c.id, chunk))):
@@ -146,7 +155,10 @@ async def statements_by_lead_provider(
     found: dict[uuid.UUID, list[StatementRow]] = defaultdict(list)
     for chunk in chunked(lead_provider_ids):
         stmt = ordered(
-            _visible_to(caller).where(key_in(conn, _statements.c.lead_provider_id, chunk)), SORTABLE, _statements.c.id, DEFAULT_ORDER
+            _visible_to(caller).where(key_in(conn, _statements.c.lead_provider_id, chunk)),
+            SORTABLE,
+            _statements.c.id,
+            DEFAULT_ORDER,
         )
         for r in await conn.execute(stmt):
             found[r.lead_provider_id].append(StatementRow(*r))

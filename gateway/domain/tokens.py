@@ -59,7 +59,11 @@ async def create_token(
     token = secrets.token_urlsafe(32)
     await conn.execute(
         _tokens.insert().values(
-            id=uuid.uuid4(), token_digest=digest(token), role=role.value, lead_provider_id=lead_provider_id, description=description
+            id=uuid.uuid4(),
+            token_digest=digest(token),
+            role=role.value,
+            lead_provider_id=lead_provider_id,
+            description=description,
         )
     )
     return token

@@ -10,7 +10,15 @@ import strawberry
 from sqlalchemy import ColumnElement
 
 from gateway.domain.errors import BadRequest
-from gateway.domain.paging import DEFAULT_PAGE_SIZE, KeysetPage, SortKey, clamp_page_size, decode_cursor, encode_cursor, sort_values
+from gateway.domain.paging import (
+    DEFAULT_PAGE_SIZE,
+    KeysetPage,
+    SortKey,
+    clamp_page_size,
+    decode_cursor,
+    encode_cursor,
+    sort_values,
+)
 
 Node = TypeVar("Node")
 
@@ -18,9 +26,13 @@ Node = TypeVar("Node")
 @strawberry.type(description="Where a page sits in its list.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="More rows follow this page.")
-    has_previous_page: bool = strawberry.field(description="Rows precede this page (the request had an `after` cursor).")
+    has_previous_page: bool = strawberry.field(
+        description="Rows precede this page (the request had an `after` cursor)."
+    )
     start_cursor: str | None = strawberry.field(description="Cursor of the first row of this page.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last row of this page: pass it as `after` for the next page.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last row of this page: pass it as `after` for the next page."
+    )
 
 
 @strawberry.type(description="A row of a list and its cursor.")
@@ -78,7 +90,9 @@ async def paginate(
 class ListQuery(Protocol):
     """A domain list function: ``list_x(conn, caller, *, filters, order, page)``."""
 
-    def __call__(self, conn: Any, caller: Any, *, filters: Any, order: Sequence[SortKey], page: KeysetPage) -> Awaitable[Sequence[Any]]: ...
+    def __call__(
+        self, conn: Any, caller: Any, *, filters: Any, order: Sequence[SortKey], page: KeysetPage
+    ) -> Awaitable[Sequence[Any]]: ...
 
 
 class CountQuery(Protocol):

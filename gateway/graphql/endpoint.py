@@ -61,8 +61,12 @@ class GatewayGraphQL(GraphQL):
 
     async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):  # type: ignore[override]  # noqa: ANN001
         method = request_adapter.method
-        allowed = OperationType.from_http(method) - (set() if self.allow_queries_via_get or method != "GET" else {OperationType.QUERY})
-        if self.compiled is not None and (result := await self.compiled.execute(request_data, context, root_value, allowed)):
+        allowed = OperationType.from_http(method) - (
+            set() if self.allow_queries_via_get or method != "GET" else {OperationType.QUERY}
+        )
+        if self.compiled is not None and (
+            result := await self.compiled.execute(request_data, context, root_value, allowed)
+        ):
             return result
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 

@@ -47,7 +47,14 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     elif code == "NOT_FOUND":
         message = NOT_FOUND_MESSAGE
     extensions = {**(error.extensions or {}), "code": code}
-    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path, extensions=extensions)
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
 
 
 class ErrorCodes(SchemaExtension):

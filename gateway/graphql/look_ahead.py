@@ -52,9 +52,15 @@ class LookAheadExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        if path.prev is None and self.operation.operation is OperationType.QUERY and isinstance(self.context_value, Context):
+        if (
+            path.prev is None
+            and self.operation.operation is OperationType.QUERY
+            and isinstance(self.context_value, Context)
+        ):
             result = self._loaded_ahead(result, return_type, field_details_list)
-        return await super().complete_awaitable_value(return_type, field_details_list, info, path, result, position_context)
+        return await super().complete_awaitable_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     async def _loaded_ahead(self, result: Awaitable[Any], return_type: GraphQLOutputType, details: Any) -> Any:
         value = await result  # the root resolver's own errors reach graphql-core unchanged
@@ -107,4 +113,3 @@ def _relations(selection: Selection) -> list[PlannedField]:
             if planned.selection is not None and planned.source is not Source.COMPUTED:
                 pending.append(planned.selection)
     return found
-

@@ -50,6 +50,7 @@ Mutation = merge_types(
     ),
 )
 
+
 class GatewaySchema(Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
         # Expected errors (NOT_FOUND, BAD_USER_INPUT...) are answers, not incidents; ErrorCodes logs the unexpected ones.

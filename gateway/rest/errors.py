@@ -20,7 +20,9 @@ async def bad_request(_request: Request, exc: BadRequest) -> Response:
 
 
 async def validation_failed(_request: Request, exc: ValidationFailed) -> Response:
-    return OrjsonResponse({"errors": [{"title": e.attribute, "detail": e.message} for e in exc.errors]}, status_code=422)
+    return OrjsonResponse(
+        {"errors": [{"title": e.attribute, "detail": e.message} for e in exc.errors]}, status_code=422
+    )
 
 
 async def unauthenticated(_request: Request, _exc: Unauthenticated) -> Response:

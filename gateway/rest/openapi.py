@@ -138,7 +138,10 @@ ERROR_BODIES = {
     "BadRequestResponse": ("A malformed request: a bad page, filter or body", None),
     "NotFoundResponse": ("The requested resource was not found", "The requested resource was not found"),
     "ErrorResponse": ("The request failed validation: one error per message, titled with the attribute", None),
-    "ECFPartnershipRequestErrorResponse": ("The request failed validation: one error per message, titled with the attribute", None),
+    "ECFPartnershipRequestErrorResponse": (
+        "The request failed validation: one error per message, titled with the attribute",
+        None,
+    ),
 }
 
 
@@ -334,7 +337,9 @@ def _openapi_operation() -> dict[str, Any]:
             "description": "The OpenAPI document of this gateway. Public: no token needed.",
             "operationId": "get_openapi_document",
             "security": [],
-            "responses": {"200": {"description": "The OpenAPI 3.0 document", "content": {JSON: {"schema": {"type": "object"}}}}},
+            "responses": {
+                "200": {"description": "The OpenAPI 3.0 document", "content": {JSON: {"schema": {"type": "object"}}}}
+            },
         }
     }
 
@@ -346,7 +351,10 @@ def _response(description: str, schema: str) -> dict[str, Any]:
 def _too_many_requests() -> dict[str, Any]:
     response = _response("Too many requests", "TooManyRequestsResponse")
     response["headers"] = {
-        "Retry-After": {"description": "Seconds until the rate limit's window ends", "schema": {"type": "integer", "minimum": 1}}
+        "Retry-After": {
+            "description": "Seconds until the rate limit's window ends",
+            "schema": {"type": "integer", "minimum": 1},
+        }
     }
     return response
 

@@ -50,7 +50,10 @@ def _school_routes() -> list[BaseRoute]:
     return [
         route
         for base in (f"{V3}/schools/ecf", f"{V3}/schools")
-        for route in (Route(base, schools.index, methods=["GET"]), Route(f"{base}/{{id}}", schools.show, methods=["GET"]))
+        for route in (
+            Route(base, schools.index, methods=["GET"]),
+            Route(f"{base}/{{id}}", schools.show, methods=["GET"]),
+        )
     ]
 
 

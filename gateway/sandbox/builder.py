@@ -75,7 +75,10 @@ class Builder:
         return new_id(self.rng)
 
     def school(self, *, name: str, urn: str, created_at: datetime, id: uuid.UUID | None = None) -> uuid.UUID:
-        row = self.batch.add("schools", {"id": id or self.new_id(), "urn": urn, "name": name, "created_at": created_at, "updated_at": created_at})
+        row = self.batch.add(
+            "schools",
+            {"id": id or self.new_id(), "urn": urn, "name": name, "created_at": created_at, "updated_at": created_at},
+        )
         return row["id"]
 
     def school_cohort(
@@ -116,7 +119,13 @@ class Builder:
         return ref
 
     def participant(
-        self, *, full_name: str, trn: str | None, created_at: datetime, validated: bool = True, id: uuid.UUID | None = None
+        self,
+        *,
+        full_name: str,
+        trn: str | None,
+        created_at: datetime,
+        validated: bool = True,
+        id: uuid.UUID | None = None,
     ) -> uuid.UUID:
         row = self.batch.add(
             "participants",
@@ -134,7 +143,14 @@ class Builder:
     def id_change(self, *, from_id: uuid.UUID, to_id: uuid.UUID, changed_at: datetime) -> None:
         self.batch.add(
             "participant_id_changes",
-            {"id": self.new_id(), "from_participant_id": from_id, "to_participant_id": to_id, "changed_at": changed_at, "created_at": changed_at, "updated_at": changed_at},
+            {
+                "id": self.new_id(),
+                "from_participant_id": from_id,
+                "to_participant_id": to_id,
+                "changed_at": changed_at,
+                "created_at": changed_at,
+                "updated_at": changed_at,
+            },
         )
 
     def training_record(
@@ -200,7 +216,16 @@ class Builder:
             finished_on = stopped_on if finished_on is None else min(finished_on, stopped_on)
         updated_at = max(created_at, stopped[1]) if stopped else created_at
         period = PeriodRef(
-            id or self.new_id(), record, school_id, year, partnership, schedule, started_on, finished_on, stopped_on, mentor_id
+            id or self.new_id(),
+            record,
+            school_id,
+            year,
+            partnership,
+            schedule,
+            started_on,
+            finished_on,
+            stopped_on,
+            mentor_id,
         )
         self.batch.add(
             "training_periods",
@@ -209,9 +234,13 @@ class Builder:
                 "training_record_id": record.id,
                 "school_id": school_id,
                 "cohort_id": cohort_id(year),
-                "training_programme": (TrainingProgramme.PROVIDER_LED if provider_led else TrainingProgramme.SCHOOL_LED).value,
+                "training_programme": (
+                    TrainingProgramme.PROVIDER_LED if provider_led else TrainingProgramme.SCHOOL_LED
+                ).value,
                 "partnership_id": partnership.id if partnership else None,
-                "expression_of_interest_lead_provider_id": lead_provider_id(interested_lead_provider) if interested_lead_provider else None,
+                "expression_of_interest_lead_provider_id": lead_provider_id(interested_lead_provider)
+                if interested_lead_provider
+                else None,
                 "schedule_id": schedule_id(year, schedule) if schedule else None,
                 "started_on": started_on,
                 "finished_on": finished_on,
@@ -244,11 +273,18 @@ class Builder:
             raise ValueError("only a period under a partnership can be declared against")
         window = self.reference.windows(period.year, period.schedule).get(declaration_type)
         if window is None or not window.contains(declaration_date.date()):
-            raise ValueError(f"{declaration_type} on {declaration_date:%Y-%m-%d} is outside its milestone on {period.schedule} {period.year}")
+            raise ValueError(
+                f"{declaration_type} on {declaration_date:%Y-%m-%d} is outside its milestone on {period.schedule} {period.year}"
+            )
         record = period.record
         cohort = COHORTS[period.year]
         course = COURSE_FOR_ROLE[record.role].value
-        evidence = evidence_held(detailed=cohort.detailed_evidence_types, role=record.role, declaration_type=declaration_type, pick=evidence_pick)
+        evidence = evidence_held(
+            detailed=cohort.detailed_evidence_types,
+            role=record.role,
+            declaration_type=declaration_type,
+            pick=evidence_pick,
+        )
         created_at = declaration_date + created_after
         book = self.reference.book(partnership.lead_provider, period.year)
         settlement = settle(fate, book, created_at, void_delay=void_delay, now=self.now)

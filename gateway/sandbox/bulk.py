@@ -188,21 +188,36 @@ class _Unit:
     def school(self, urn: int) -> _School:
         rng = self.rng
         name = f"{rng.choice(_PLACES)} {rng.choice(_SCHOOL_KINDS)}"
-        school = _School(self.b.school(name=name, urn=str(urn), created_at=at(date(2020, 9, 1) + _days(rng, 0, 300))), str(urn))
+        school = _School(
+            self.b.school(name=name, urn=str(urn), created_at=at(date(2020, 9, 1) + _days(rng, 0, 300))), str(urn)
+        )
         usual_provider = rng.choice(LEAD_PROVIDER_NAMES)
         profile = self.profile
         for year in COHORT_YEARS:
             eligible = rng.random() < profile.eligible
             tutor = None
             if rng.random() < 0.85:
-                tutor = (f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}", f"induction.tutor.{year}@{urn}.schools.example")
-            self.b.school_cohort(school.id, year, eligible=eligible, tutor=tutor, created_at=at(date(year - 1, 9, 1) + _days(rng, 0, 200)))
+                tutor = (
+                    f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}",
+                    f"induction.tutor.{year}@{urn}.schools.example",
+                )
+            self.b.school_cohort(
+                school.id,
+                year,
+                eligible=eligible,
+                tutor=tutor,
+                created_at=at(date(year - 1, 9, 1) + _days(rng, 0, 200)),
+            )
             choice = rng.random()
             if eligible and choice < profile.partnered:
                 lead_provider = usual_provider if rng.random() < 0.85 else rng.choice(LEAD_PROVIDER_NAMES)
                 delivery_partner = rng.choice(self.b.reference.delivery_partners_of(lead_provider, year))
                 created_at = at(date(year, 5, 1) + _days(rng, 0, 110))
-                school.offers[year] = _Offer(partnership=self.b.partnership(school.id, lead_provider, delivery_partner, year, created_at=created_at))
+                school.offers[year] = _Offer(
+                    partnership=self.b.partnership(
+                        school.id, lead_provider, delivery_partner, year, created_at=created_at
+                    )
+                )
             elif eligible and choice < profile.interested and year >= REGISTRATION_OPEN_FROM:
                 school.offers[year] = _Offer(interested_lead_provider=rng.choice(LEAD_PROVIDER_NAMES))
             elif choice < profile.school_led:
@@ -231,7 +246,9 @@ class _Unit:
             )
         return next(schedule for bound, schedule in ladder if pick < bound)
 
-    def teacher(self, school: _School, year: int, offer: _Offer, role: ParticipantType, schools: list[_School]) -> uuid.UUID:
+    def teacher(
+        self, school: _School, year: int, offer: _Offer, role: ParticipantType, schools: list[_School]
+    ) -> uuid.UUID:
         rng = self.rng
         first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
         trn = str(next(self.trns))
@@ -239,9 +256,18 @@ class _Unit:
         starts = schedule_month_start(year, schedule) if schedule else date(year, 9, 1)
         started_on = starts + _days(rng, 0, 25)
         known_on = min(started_on - _days(rng, 20, 80), DECLARED_UNTIL)
-        participant_id = self.b.participant(full_name=f"{first} {last}", trn=trn, validated=rng.random() < 0.95, created_at=at(known_on, seconds=rng.randrange(36_000)))
+        participant_id = self.b.participant(
+            full_name=f"{first} {last}",
+            trn=trn,
+            validated=rng.random() < 0.95,
+            created_at=at(known_on, seconds=rng.randrange(36_000)),
+        )
         if rng.random() < 0.01:
-            self.b.id_change(from_id=self.b.new_id(), to_id=participant_id, changed_at=at(min(started_on + _days(rng, 30, 300), DECLARED_UNTIL), 15))
+            self.b.id_change(
+                from_id=self.b.new_id(),
+                to_id=participant_id,
+                changed_at=at(min(started_on + _days(rng, 30, 300), DECLARED_UNTIL), 15),
+            )
         record = self.record(participant_id, role, year, known_on)
         email = f"{first}.{last}.{trn[-4:]}@{school.urn}.schools.example".lower()
         periods = self.periods(record, school, year, offer, schedule, started_on, email, schools)
@@ -262,7 +288,9 @@ class _Unit:
             eligible=False if early_roll_out else eligible,
             pupil_premium=pupil_premium and role is ParticipantType.ECT,
             sparsity=sparsity and role is ParticipantType.ECT,
-            mentor_ineligible_reason=MentorIneligibleForFundingReason.COMPLETED_DURING_EARLY_ROLL_OUT.value if early_roll_out else None,
+            mentor_ineligible_reason=MentorIneligibleForFundingReason.COMPLETED_DURING_EARLY_ROLL_OUT.value
+            if early_roll_out
+            else None,
             created_at=at(known_on, 11),
         )
 
@@ -316,7 +344,12 @@ class _Unit:
             target = rng.choice(schools)
             target_offer = target.offers.get(year)
             joins_on = stop_on + _days(rng, 1, 30)
-            if target is not school and target_offer is not None and target_offer.partnership is not None and schedule is not None:
+            if (
+                target is not school
+                and target_offer is not None
+                and target_offer.partnership is not None
+                and schedule is not None
+            ):
                 periods.append(
                     self.b.training_period(
                         record,
@@ -326,7 +359,9 @@ class _Unit:
                         partnership=target_offer.partnership,
                         schedule=schedule,
                         email=email,
-                        mentor_id=rng.choice(target.mentors) if target.mentors and record.role is ParticipantType.ECT else None,
+                        mentor_id=rng.choice(target.mentors)
+                        if target.mentors and record.role is ParticipantType.ECT
+                        else None,
                         created_at=at(min(joins_on, DECLARED_UNTIL), 8),
                     )
                 )
@@ -415,9 +450,19 @@ class _Unit:
             record.row["induction_end_date"] = day + _days(self.rng, 0, 60)
         elif record.row["mentor_ineligible_for_funding_reason"] is None:
             record.row["mentor_funding_end_date"] = day
-            record.row["mentor_ineligible_for_funding_reason"] = MentorIneligibleForFundingReason.COMPLETED_DECLARATION_RECEIVED.value
+            record.row["mentor_ineligible_for_funding_reason"] = (
+                MentorIneligibleForFundingReason.COMPLETED_DECLARATION_RECEIVED.value
+            )
 
-    def trn_twin(self, original: PeriodRef, started: tuple[PeriodRef, datetime], full_name: str, trn: str, known_on: date, email: str) -> None:
+    def trn_twin(
+        self,
+        original: PeriodRef,
+        started: tuple[PeriodRef, datetime],
+        full_name: str,
+        trn: str,
+        known_on: date,
+        email: str,
+    ) -> None:
         """A second identity for the same teacher (same TRN) whose started declaration duplicates the first one's."""
         period, declared_at = started
         twin = self.b.participant(full_name=full_name, trn=trn, validated=False, created_at=at(known_on, 12))

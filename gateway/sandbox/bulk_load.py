@@ -77,7 +77,9 @@ class _SQLiteBulkLoad(BulkLoad):
     async def _write(self, table_name: str, rows: list[tuple], columns: list[str]) -> None:
         quote = self.conn.dialect.identifier_preparer.quote
         placeholders = ", ".join("?" * len(columns))
-        await self.conn.exec_driver_sql(f"INSERT INTO {quote(table_name)} ({', '.join(map(quote, columns))}) VALUES ({placeholders})", rows)
+        await self.conn.exec_driver_sql(
+            f"INSERT INTO {quote(table_name)} ({', '.join(map(quote, columns))}) VALUES ({placeholders})", rows
+        )
 
     async def _execute(self, sql: str) -> None:
         await self.conn.exec_driver_sql(sql)

@@ -77,12 +77,17 @@ def _eligible_now(book: StatementBook) -> Settlement:
     return Settlement(DeclarationState.ELIGIBLE, statement.id)
 
 
-def settle(fate: Fate, book: StatementBook, created_at: datetime, *, void_delay: timedelta, now: datetime) -> Settlement:
+def settle(
+    fate: Fate, book: StatementBook, created_at: datetime, *, void_delay: timedelta, now: datetime
+) -> Settlement:
     made_on = created_at.date()
     if fate is Fate.SUBMITTED:
         return Settlement(DeclarationState.SUBMITTED)
     if fate is Fate.DUPLICATE:
-        return Settlement(DeclarationState.INELIGIBLE, ineligible_for_funding_reason=IneligibleForFundingReason.DUPLICATE_DECLARATION.value)
+        return Settlement(
+            DeclarationState.INELIGIBLE,
+            ineligible_for_funding_reason=IneligibleForFundingReason.DUPLICATE_DECLARATION.value,
+        )
     if fate is Fate.VOIDED:
         return _voided(created_at, void_delay, now)
     if fate is Fate.ELIGIBLE:
@@ -110,7 +115,9 @@ def settle(fate: Fate, book: StatementBook, created_at: datetime, *, void_delay:
     if clawback is None:
         return _voided(created_at, void_delay, now)
     if clawback.status is StatementStatus.PAID:
-        return Settlement(DeclarationState.CLAWED_BACK, statement.id, clawback.id, voided_at, changed_at=clawback.paid_at)
+        return Settlement(
+            DeclarationState.CLAWED_BACK, statement.id, clawback.id, voided_at, changed_at=clawback.paid_at
+        )
     return Settlement(DeclarationState.AWAITING_CLAWBACK, statement.id, clawback.id, voided_at, changed_at=voided_at)
 
 
@@ -127,7 +134,9 @@ _ENGAGEMENT_EVIDENCE = (
 )
 
 
-def evidence_held(*, detailed: bool, role: ParticipantType, declaration_type: DeclarationType, pick: float) -> str | None:
+def evidence_held(
+    *, detailed: bool, role: ParticipantType, declaration_type: DeclarationType, pick: float
+) -> str | None:
     """Evidence the rules of section 6 accept; ``pick`` in [0, 1) chooses among the allowed values."""
     if not detailed:
         if declaration_type is DeclarationType.STARTED:

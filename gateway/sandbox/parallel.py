@@ -39,7 +39,9 @@ def _build_in_worker(unit: int, now: datetime, dialect: str) -> EncodedRows:
     return _worker_encoders[dialect].encode(unit_batch(_worker_reference, unit, now=now))
 
 
-async def bulk_units(reference: Reference, scale: int, *, now: datetime, dialect: Dialect) -> AsyncIterator[EncodedRows]:
+async def bulk_units(
+    reference: Reference, scale: int, *, now: datetime, dialect: Dialect
+) -> AsyncIterator[EncodedRows]:
     """The rows of units ``0 .. scale - 1`` in order, encoded for ``dialect``."""
     if scale < PARALLEL_FROM_UNITS:
         encoder = RowEncoder(dialect)

@@ -48,7 +48,10 @@ DELIVERY_PARTNERS: tuple[tuple[str, dict[str, tuple[int, ...]]], ...] = (
     ("Bristol Harbour Learning Trust", {TEACH_FIRST: _ALL}),
     ("Cumbria Fells Education Partnership", {UCL: _ALL}),
     ("Mersey Teaching Hub", {AMBITION: (2021, 2022, 2023)}),
-    ("Solent Schools Partnership", {BEST_PRACTICE_NETWORK: (2021, 2022, 2023), EDUCATION_DEVELOPMENT_TRUST: (2024, 2025, 2026)}),
+    (
+        "Solent Schools Partnership",
+        {BEST_PRACTICE_NETWORK: (2021, 2022, 2023), EDUCATION_DEVELOPMENT_TRUST: (2024, 2025, 2026)},
+    ),
     ("Yorkshire Ridings Teaching Alliance", {EDUCATION_DEVELOPMENT_TRUST: (2022, 2023, 2024, 2025, 2026)}),
     ("Chiltern Hills Learning Partnership", {TEACH_FIRST: (2021, 2022), UCL: (2023, 2024, 2025, 2026)}),
     ("Thames Valley Teaching School Hub", {AMBITION: (2025, 2026)}),
@@ -154,9 +157,15 @@ class Reference:
 
     def _add_providers(self) -> None:
         for i, name in enumerate(LEAD_PROVIDER_NAMES):
-            self.batch.add("lead_providers", {"id": lead_provider_id(name), "name": name, **_stamps(at(date(2020, 10, 1), seconds=i))})
+            self.batch.add(
+                "lead_providers",
+                {"id": lead_provider_id(name), "name": name, **_stamps(at(date(2020, 10, 1), seconds=i))},
+            )
         for i, (dp_name, work) in enumerate(DELIVERY_PARTNERS):
-            self.batch.add("delivery_partners", {"id": delivery_partner_id(dp_name), "name": dp_name, **_stamps(at(date(2020, 10, 5), seconds=i))})
+            self.batch.add(
+                "delivery_partners",
+                {"id": delivery_partner_id(dp_name), "name": dp_name, **_stamps(at(date(2020, 10, 5), seconds=i))},
+            )
             for lp_name, years in work.items():
                 for year in years:
                     self._delivery_partners.setdefault((lp_name, year), []).append(dp_name)
@@ -177,7 +186,13 @@ class Reference:
             for identifier in ScheduleIdentifier:
                 self.batch.add(
                     "schedules",
-                    {"id": schedule_id(year, identifier), "cohort_id": cohort_id(year), "identifier": identifier.value, "name": schedule_name(identifier), **created},
+                    {
+                        "id": schedule_id(year, identifier),
+                        "cohort_id": cohort_id(year),
+                        "identifier": identifier.value,
+                        "name": schedule_name(identifier),
+                        **created,
+                    },
                 )
                 windows = milestone_windows(year, identifier)
                 self._windows[(year, identifier)] = {w.declaration_type: w for w in windows}
@@ -199,8 +214,12 @@ class Reference:
             for year in COHORT_YEARS:
                 months = statement_months(year, self.today)
                 placed = []
-                for index, (month, status) in enumerate(zip(months, statement_statuses(months, self.today), strict=True)):
-                    statement = PlacedStatement(stable_id("statement", lp_name, year, month.year, month.month), month, status)
+                for index, (month, status) in enumerate(
+                    zip(months, statement_statuses(months, self.today), strict=True)
+                ):
+                    statement = PlacedStatement(
+                        stable_id("statement", lp_name, year, month.year, month.month), month, status
+                    )
                     created_at = at(date(year - 1, 12, 1), seconds=index)
                     if status is StatementStatus.PAID:
                         updated_at = statement.paid_at

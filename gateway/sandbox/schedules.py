@@ -117,7 +117,9 @@ def _standard_windows(cohort_year: int, month: str) -> list[tuple[date, date | N
     if cohort_year == 2021 and month == "september":
         return list(_STANDARD_2021_SEPTEMBER)
     # 2023 and 2024 are 2022 shifted (section 8); 2021 january and april are invented the same way, a year back.
-    return [(_shift(start, cohort_year - 2022), _shift(end, cohort_year - 2022)) for start, end in _STANDARD_2022[month]]
+    return [
+        (_shift(start, cohort_year - 2022), _shift(end, cohort_year - 2022)) for start, end in _STANDARD_2022[month]
+    ]
 
 
 def milestone_windows(cohort_year: int, identifier: ScheduleIdentifier) -> tuple[MilestoneWindow, ...]:
@@ -125,7 +127,9 @@ def milestone_windows(cohort_year: int, identifier: ScheduleIdentifier) -> tuple
     if kind == "standard":
         return tuple(
             MilestoneWindow(declaration_type, start, end)
-            for declaration_type, (start, end) in zip(STANDARD_TYPES, _standard_windows(cohort_year, month), strict=True)
+            for declaration_type, (start, end) in zip(
+                STANDARD_TYPES, _standard_windows(cohort_year, month), strict=True
+            )
         )
     start = schedule_month_start(cohort_year, identifier)
     types = EXTENDED_TYPES if kind == "extended" else STANDARD_TYPES

@@ -88,7 +88,9 @@ def _start_of_today() -> datetime:
     return datetime.combine(clock.today(), datetime.min.time(), tzinfo=timezone.utc)
 
 
-async def seed_sandbox(engine: AsyncEngine, *, scale: int = 1, reset: bool = False, progress: bool = False) -> SeedSummary:
+async def seed_sandbox(
+    engine: AsyncEngine, *, scale: int = 1, reset: bool = False, progress: bool = False
+) -> SeedSummary:
     """Write the sandbox into a migrated database.
 
     ``reset`` empties every table first. Without it, a database that already
@@ -140,7 +142,9 @@ async def sandbox_tokens(engine: AsyncEngine) -> list[tuple[str, str]]:
     async with write_transaction(engine) as conn:
         rows = (await conn.execute(select(providers.c.id, providers.c.name).order_by(providers.c.name))).all()
         for lead_provider_id, name in rows:
-            token = await create_token(conn, role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id, description=f"sandbox: {name}")
+            token = await create_token(
+                conn, role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id, description=f"sandbox: {name}"
+            )
             issued.append((f"lead provider {name}", token))
         issued.append(("analyst", await create_token(conn, role=Role.ANALYST, description="sandbox: analyst")))
     return issued

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="races need PostgreSQL; 
 
 DECLARATIONS = "/api/v3/participant-declarations"
 SLOT_TAKEN = "A declaration has already been submitted that will be, or has been, paid for this event."
-AUTHORISE = "mutation Authorise($id: ID!) { authoriseStatementPayment(id: $id) { statement { status } errors { message } } }"
+AUTHORISE = (
+    "mutation Authorise($id: ID!) { authoriseStatementPayment(id: $id) { statement { status } errors { message } } }"
+)
 RACERS = 20
 declarations = Declaration.__table__
 
@@ -49,22 +51,32 @@ class TestConcurrentDeclarations:
         token = await issue_token(sandbox_db.engine, lead_provider=AMBITION)
         body = _body(ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
 
-        responses = await asyncio.gather(*(client.post(DECLARATIONS, json=body, headers=bearer(token)) for _ in range(RACERS)))
+        responses = await asyncio.gather(
+            *(client.post(DECLARATIONS, json=body, headers=bearer(token)) for _ in range(RACERS))
+        )
 
         assert [r.status_code for r in responses] == [200] * RACERS
         assert len({r.content for r in responses}) == 1
         rows = await _rows_of(sandbox_db.engine, ect.training_record_id)
         assert [str(r["id"]) for r in rows] == [responses[0].json()["data"]["id"]]
 
-    async def test_different_submissions_for_one_slot_create_one_declaration_and_refuse_the_rest(self, sandbox_db, client):
+    async def test_different_submissions_for_one_slot_create_one_declaration_and_refuse_the_rest(
+        self, sandbox_db, client
+    ):
         ect = await make_trainee(sandbox_db.engine)
         token = await issue_token(sandbox_db.engine, lead_provider=AMBITION)
         bodies = [
-            _body(ect.declaration("started", f"2025-10-{day:02d}T10:00:00Z", "other" if day % 2 else "training-event-attended"))
+            _body(
+                ect.declaration(
+                    "started", f"2025-10-{day:02d}T10:00:00Z", "other" if day % 2 else "training-event-attended"
+                )
+            )
             for day in range(1, RACERS + 1)
         ]
 
-        responses = await asyncio.gather(*(client.post(DECLARATIONS, json=body, headers=bearer(token)) for body in bodies))
+        responses = await asyncio.gather(
+            *(client.post(DECLARATIONS, json=body, headers=bearer(token)) for body in bodies)
+        )
 
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200] + [422] * (RACERS - 1)
@@ -78,12 +90,18 @@ class TestConcurrentDeclarations:
 class TestVoidRacingPayment:
     async def test_each_declaration_is_voided_before_payment_or_paid_then_awaits_clawback(self, sandbox_db, client):
         engine = sandbox_db.engine
-        statement, following = [s for s in await open_output_statements(engine, AMBITION, 2025) if s["cut_off_date"] >= clock.today()][:2]
+        statement, following = [
+            s for s in await open_output_statements(engine, AMBITION, 2025) if s["cut_off_date"] >= clock.today()
+        ][:2]
         declared = []
         for _ in range(10):
             ect = await make_trainee(engine)
-            declared.append(await declare(engine, provider(AMBITION), ect.declaration("started", "2025-10-01T10:00:00Z", "other")))
-        with clock.travel_to(datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=timezone.utc)):
+            declared.append(
+                await declare(engine, provider(AMBITION), ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
+            )
+        with clock.travel_to(
+            datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=timezone.utc)
+        ):
             async with write_transaction(engine) as conn:
                 await finance.mark_statement_payable(conn, ADMIN, statement["id"])
         lead_provider = await issue_token(engine, lead_provider=AMBITION)
@@ -93,7 +111,8 @@ class TestVoidRacingPayment:
         async def void(declaration_id: uuid.UUID, delay: float):
             await asyncio.sleep(delay)  # spread the voids over the payment's run, so some land before it and some after
             return await client.put(
-                f"{DECLARATIONS}/{declaration_id}/void", headers={**bearer(lead_provider), "X-With-Server-Date": payment_moment}
+                f"{DECLARATIONS}/{declaration_id}/void",
+                headers={**bearer(lead_provider), "X-With-Server-Date": payment_moment},
             )
 
         payment = client.post(
@@ -101,9 +120,14 @@ class TestVoidRacingPayment:
             json={"query": AUTHORISE, "variables": {"id": str(statement["id"])}},
             headers={**bearer(admin), "X-With-Server-Date": payment_moment},
         )
-        payment_response, *void_responses = await asyncio.gather(payment, *(void(d.id, i * 0.03) for i, d in enumerate(declared)))
+        payment_response, *void_responses = await asyncio.gather(
+            payment, *(void(d.id, i * 0.03) for i, d in enumerate(declared))
+        )
 
-        assert payment_response.json()["data"]["authoriseStatementPayment"] == {"statement": {"status": "PAID"}, "errors": []}
+        assert payment_response.json()["data"]["authoriseStatementPayment"] == {
+            "statement": {"status": "PAID"},
+            "errors": [],
+        }
         assert [r.status_code for r in void_responses] == [200] * len(declared)
         assert (await statement_in_db(engine, statement["id"]))["status"] == "paid"
         for declaration, response in zip(declared, void_responses):
@@ -119,15 +143,21 @@ class TestVoidAndPaymentLocks:
     """Both orders of a void and a payment, forced: the second waits for the first to commit, then sees its result."""
 
     async def _payable(self, engine) -> tuple[uuid.UUID, dict, dict]:
-        statement, following = [s for s in await open_output_statements(engine, AMBITION, 2025) if s["cut_off_date"] >= clock.today()][:2]
+        statement, following = [
+            s for s in await open_output_statements(engine, AMBITION, 2025) if s["cut_off_date"] >= clock.today()
+        ][:2]
         ect = await make_trainee(engine)
         row = await declare(engine, provider(AMBITION), ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
-        with clock.travel_to(datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=timezone.utc)):
+        with clock.travel_to(
+            datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=timezone.utc)
+        ):
             async with write_transaction(engine) as conn:
                 await finance.mark_statement_payable(conn, ADMIN, statement["id"])
         return row.id, statement, following
 
-    async def test_a_payment_waits_for_an_uncommitted_void_and_leaves_the_voided_declaration_off_the_statement(self, sandbox_db):
+    async def test_a_payment_waits_for_an_uncommitted_void_and_leaves_the_voided_declaration_off_the_statement(
+        self, sandbox_db
+    ):
         engine = sandbox_db.engine
         declaration_id, statement, _ = await self._payable(engine)
 
@@ -135,7 +165,9 @@ class TestVoidAndPaymentLocks:
             async with engine.connect() as conn:
                 transaction = await conn.begin()
                 await void_declaration(conn, provider(AMBITION), declaration_id)
-                payment = asyncio.create_task(_in_transaction(engine, finance.authorise_payment, ADMIN, statement["id"]))
+                payment = asyncio.create_task(
+                    _in_transaction(engine, finance.authorise_payment, ADMIN, statement["id"])
+                )
                 await asyncio.sleep(0.5)
                 assert not payment.done()  # blocked on the declaration row
                 await transaction.commit()
@@ -154,14 +186,20 @@ class TestVoidAndPaymentLocks:
             async with engine.connect() as conn:
                 transaction = await conn.begin()
                 await finance.authorise_payment(conn, ADMIN, statement["id"])
-                void = asyncio.create_task(_in_transaction(engine, void_declaration, provider(AMBITION), declaration_id))
+                void = asyncio.create_task(
+                    _in_transaction(engine, void_declaration, provider(AMBITION), declaration_id)
+                )
                 await asyncio.sleep(0.5)
                 assert not void.done()  # blocked on the declaration row
                 await transaction.commit()
             voided = await void
 
         row = await _one(engine, declaration_id)
-        assert (row["state"], row["statement_id"], row["clawback_statement_id"]) == ("awaiting-clawback", statement["id"], following["id"])
+        assert (row["state"], row["statement_id"], row["clawback_statement_id"]) == (
+            "awaiting-clawback",
+            statement["id"],
+            following["id"],
+        )
         assert voided.state == "awaiting-clawback"
 
 
@@ -172,9 +210,16 @@ async def _in_transaction(engine, action, caller, target):
 
 async def _one(engine, declaration_id: uuid.UUID) -> dict:
     async with read_connection(engine) as conn:
-        return dict((await conn.execute(select(declarations).where(declarations.c.id == declaration_id))).mappings().one())
+        return dict(
+            (await conn.execute(select(declarations).where(declarations.c.id == declaration_id))).mappings().one()
+        )
 
 
 async def _all_on(engine, statement_id: uuid.UUID) -> list[dict]:
     async with read_connection(engine) as conn:
-        return [dict(r) for r in (await conn.execute(select(declarations).where(declarations.c.statement_id == statement_id))).mappings()]
+        return [
+            dict(r)
+            for r in (
+                await conn.execute(select(declarations).where(declarations.c.statement_id == statement_id))
+            ).mappings()
+        ]

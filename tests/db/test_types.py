@@ -34,7 +34,9 @@ class TestIds:
         written = uuid.uuid4()
         async with write_transaction(empty_db.engine) as conn:
             await conn.execute(
-                text("INSERT INTO lead_providers (id, name, created_at, updated_at) VALUES (:id, 'P', '2025-01-01', '2025-01-01')"),
+                text(
+                    "INSERT INTO lead_providers (id, name, created_at, updated_at) VALUES (:id, 'P', '2025-01-01', '2025-01-01')"
+                ),
                 {"id": str(written)},
             )
 
@@ -48,7 +50,9 @@ class TestTimestamps:
     async def test_a_timestamp_reads_back_as_the_same_moment_in_utc(self, empty_db):
         written = datetime(2025, 3, 30, 1, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
         async with write_transaction(empty_db.engine) as conn:
-            await conn.execute(insert(_lead_providers).values(id=uuid.uuid4(), name="P", created_at=written, updated_at=written))
+            await conn.execute(
+                insert(_lead_providers).values(id=uuid.uuid4(), name="P", created_at=written, updated_at=written)
+            )
 
         async with read_connection(empty_db.engine) as conn:
             found = (await conn.execute(select(_lead_providers.c.created_at))).scalar_one()

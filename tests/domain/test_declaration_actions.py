@@ -56,15 +56,29 @@ async def _void(engine, caller: Caller, declaration_id: uuid.UUID):
 
 
 class TestCreateDeclaration:
-    async def test_an_eligible_participant_is_declared_eligible_on_the_earliest_open_output_fee_statement(self, sandbox_db):
+    async def test_an_eligible_participant_is_declared_eligible_on_the_earliest_open_output_fee_statement(
+        self, sandbox_db
+    ):
         mentor = await make_trainee(sandbox_db.engine, role=MENTOR)
         ect = await make_trainee(sandbox_db.engine, mentor_id=mentor.participant_id)
 
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "training-event-attended"))
+        row = await declare(
+            sandbox_db.engine,
+            AMBITION_CALLER,
+            ect.declaration("started", "2025-10-01T10:00:00Z", "training-event-attended"),
+        )
 
-        expected_statement = next(s for s in await open_output_statements(sandbox_db.engine, AMBITION, 2025) if s["cut_off_date"] >= clock.today())
+        expected_statement = next(
+            s
+            for s in await open_output_statements(sandbox_db.engine, AMBITION, 2025)
+            if s["cut_off_date"] >= clock.today()
+        )
         stored = await declaration_in_db(sandbox_db.engine, row.id)
-        assert (stored["state"], stored["statement_id"], stored["clawback_statement_id"]) == ("eligible", expected_statement["id"], None)
+        assert (stored["state"], stored["statement_id"], stored["clawback_statement_id"]) == (
+            "eligible",
+            expected_statement["id"],
+            None,
+        )
         assert stored["mentor_id"] == mentor.participant_id
         assert stored["lead_provider_name"] == AMBITION
         assert stored["training_record_id"] == ect.training_record_id
@@ -74,34 +88,47 @@ class TestCreateDeclaration:
 
     async def test_the_delivery_partner_is_the_one_of_the_training_periods_partnership(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other")
+        )
 
         async with sandbox_db.engine.connect() as conn:
             partner = (
                 await conn.execute(
-                    partnerships.select().where(partnerships.c.school_id == case_id(Case.AMBITION_HOME_SCHOOL), partnerships.c.cohort_id == row.cohort_id)
+                    partnerships.select().where(
+                        partnerships.c.school_id == case_id(Case.AMBITION_HOME_SCHOOL),
+                        partnerships.c.cohort_id == row.cohort_id,
+                    )
                 )
             ).one()
         assert row.delivery_partner_id == partner.delivery_partner_id
 
     async def test_a_participant_not_known_to_be_eligible_is_declared_submitted_on_no_statement(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine, eligible=None)
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other")
+        )
 
         stored = await declaration_in_db(sandbox_db.engine, row.id)
         assert (stored["state"], stored["statement_id"]) == ("submitted", None)
 
     async def test_a_mentors_declaration_names_no_mentor(self, sandbox_db):
         mentor = await make_trainee(sandbox_db.engine, role=MENTOR)
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, mentor.declaration("started", "2025-10-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, mentor.declaration("started", "2025-10-01T10:00:00Z", "other")
+        )
         assert (row.course_identifier, row.mentor_id) == ("ecf-mentor", None)
 
-    async def test_another_participant_with_the_same_trn_holding_the_slot_makes_it_an_ineligible_duplicate(self, sandbox_db):
+    async def test_another_participant_with_the_same_trn_holding_the_slot_makes_it_an_ineligible_duplicate(
+        self, sandbox_db
+    ):
         first = await make_trainee(sandbox_db.engine, trn="1234567")
         second = await make_trainee(sandbox_db.engine, trn="1234567")
         await declare(sandbox_db.engine, AMBITION_CALLER, first.declaration("started", "2025-10-01T10:00:00Z", "other"))
 
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, second.declaration("started", "2025-10-02T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, second.declaration("started", "2025-10-02T10:00:00Z", "other")
+        )
 
         stored = await declaration_in_db(sandbox_db.engine, row.id)
         assert (stored["state"], stored["ineligible_for_funding_reason"], stored["statement_id"]) == (
@@ -115,7 +142,9 @@ class TestCreateDeclaration:
         mentor = await make_trainee(sandbox_db.engine, trn="7654321", role=MENTOR)
         await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
 
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, mentor.declaration("started", "2025-10-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, mentor.declaration("started", "2025-10-01T10:00:00Z", "other")
+        )
         assert row.state == "eligible"
 
     async def test_an_exact_resubmission_answers_the_declaration_already_recorded_unchanged(self, sandbox_db):
@@ -154,19 +183,27 @@ class TestCreateDeclaration:
 
     async def test_the_same_instant_in_another_time_zone_is_an_exact_resubmission(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
-        first = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
-        again = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T11:00:00.000+01:00", "other"))
+        first = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other")
+        )
+        again = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T11:00:00.000+01:00", "other")
+        )
         assert again.id == first.id
 
     async def test_a_resubmission_with_other_evidence_is_refused_because_the_slot_is_taken(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
         await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
         assert await _refused(
-            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "training-event-attended")
+            sandbox_db.engine,
+            AMBITION_CALLER,
+            ect.declaration("started", "2025-10-01T10:00:00Z", "training-event-attended"),
         ) == [("declaration_type", SLOT_TAKEN)]
 
     async def test_the_same_submission_by_another_provider_is_no_resubmission(self, sandbox_db):
-        trainee = await make_trainee(sandbox_db.engine, year=2024, lead_provider=TEACH_FIRST, started_on=date(2024, 9, 1))
+        trainee = await make_trainee(
+            sandbox_db.engine, year=2024, lead_provider=TEACH_FIRST, started_on=date(2024, 9, 1)
+        )
         await add_period(sandbox_db.engine, trainee, lead_provider=AMBITION, started_on=date(2025, 1, 1))
         attributes = trainee.declaration("started", "2024-10-01T10:00:00Z")
         await declare(sandbox_db.engine, TEACH_FIRST_CALLER, attributes)
@@ -184,7 +221,11 @@ class TestCreateDeclaration:
 
     async def test_evidence_sent_with_a_started_declaration_before_2025_is_ignored(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine, year=2024)
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2024-10-01T10:00:00Z", "not-a-kind-of-evidence"))
+        row = await declare(
+            sandbox_db.engine,
+            AMBITION_CALLER,
+            ect.declaration("started", "2024-10-01T10:00:00Z", "not-a-kind-of-evidence"),
+        )
         assert row.evidence_held is None
 
     async def test_the_whole_milestone_date_counts_whatever_the_offset(self, sandbox_db):
@@ -194,49 +235,77 @@ class TestCreateDeclaration:
 
     async def test_the_milestone_start_day_counts_from_midnight(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine, year=2024)  # retained-1: 2025-01-01 -> 2025-03-31
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-1", "2025-01-01T00:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-1", "2025-01-01T00:00:00Z", "other")
+        )
         assert row.state == "eligible"
 
     async def test_the_milestone_comes_from_the_latest_period_with_the_provider(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine, year=2024)
-        await add_period(sandbox_db.engine, ect, lead_provider=AMBITION, started_on=date(2025, 2, 1), schedule=ScheduleIdentifier.EXTENDED_SEPTEMBER)
+        await add_period(
+            sandbox_db.engine,
+            ect,
+            lead_provider=AMBITION,
+            started_on=date(2025, 2, 1),
+            schedule=ScheduleIdentifier.EXTENDED_SEPTEMBER,
+        )
 
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("extended-1", "2025-03-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("extended-1", "2025-03-01T10:00:00Z", "other")
+        )
         assert row.declaration_type == "extended-1"
 
     async def test_a_deferred_participant_can_still_be_declared(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine, deferred_at=utc(2025, 11, 1))
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-12-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-12-01T10:00:00Z", "other")
+        )
         assert row.state == "eligible"
 
     async def test_a_participant_withdrawn_after_the_declaration_date_can_be_declared(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine, withdrawn_at=utc(2025, 12, 1))
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-11-30T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-11-30T10:00:00Z", "other")
+        )
         assert row.state == "eligible"
 
     async def test_from_2025_declarations_dated_equal_to_their_neighbours_are_in_sequence(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
         await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
-        await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-2", "2025-12-01T10:00:00Z", "75-percent-engagement-met"))
+        await declare(
+            sandbox_db.engine,
+            AMBITION_CALLER,
+            ect.declaration("retained-2", "2025-12-01T10:00:00Z", "75-percent-engagement-met"),
+        )
 
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-1", "2025-10-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-1", "2025-10-01T10:00:00Z", "other")
+        )
         assert row.state == "eligible"
 
     async def test_only_lead_providers_may_declare(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
         with pytest.raises(Forbidden):
-            await declare(sandbox_db.engine, Caller(role=Role.ANALYST), ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
+            await declare(
+                sandbox_db.engine,
+                Caller(role=Role.ANALYST),
+                ect.declaration("started", "2025-10-01T10:00:00Z", "other"),
+            )
 
     async def test_a_refused_declaration_leaves_the_database_as_it_was(self, sandbox_db):
         ect = await make_trainee(sandbox_db.engine)
         before = await snapshot(sandbox_db.engine)
 
-        refused = await _refused(sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-2", "2025-10-01T10:00:00Z", "other"))
+        refused = await _refused(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("retained-2", "2025-10-01T10:00:00Z", "other")
+        )
 
         assert refused == [("evidence_held", "Enter an available '#/evidence_held' type for this participant.")]
         assert await snapshot(sandbox_db.engine) == before
 
-    async def test_losing_a_race_to_an_identical_submission_answers_the_winners_declaration(self, sandbox_db, monkeypatch):
+    async def test_losing_a_race_to_an_identical_submission_answers_the_winners_declaration(
+        self, sandbox_db, monkeypatch
+    ):
         ect = await make_trainee(sandbox_db.engine)
         attributes = ect.declaration("started", "2025-10-01T10:00:00Z", "other")
         winner = await declare(sandbox_db.engine, AMBITION_CALLER, attributes)
@@ -276,7 +345,9 @@ class TestCreateDeclaration:
         monkeypatch.setattr(actions, "load_submission_facts", nothing_billable_yet)
         before = await snapshot(sandbox_db.engine)
 
-        refused = await _refused(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-02T10:00:00Z", "other"))
+        refused = await _refused(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-02T10:00:00Z", "other")
+        )
 
         assert refused == [("declaration_type", SLOT_TAKEN)]
         assert await snapshot(sandbox_db.engine) == before
@@ -286,7 +357,9 @@ class TestVoidDeclaration:
     @pytest.mark.parametrize("eligible", [True, None], ids=["eligible", "submitted"])
     async def test_an_unpaid_declaration_is_voided_and_leaves_its_statement(self, sandbox_db, eligible):
         ect = await make_trainee(sandbox_db.engine, eligible=eligible)
-        row = await declare(sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
+        row = await declare(
+            sandbox_db.engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other")
+        )
 
         with clock.travel_to(utc(2026, 12, 2)):
             voided = await _void(sandbox_db.engine, AMBITION_CALLER, row.id)
@@ -303,14 +376,22 @@ class TestVoidDeclaration:
 
     async def test_an_ineligible_duplicate_is_voided(self, sandbox_db):
         voided = await _void(sandbox_db.engine, AMBITION_CALLER, case_id(Case.DECLARATION_INELIGIBLE))
-        assert (voided.state, voided.statement_id, voided.ineligible_for_funding_reason) == ("voided", None, "duplicate_declaration")
+        assert (voided.state, voided.statement_id, voided.ineligible_for_funding_reason) == (
+            "voided",
+            None,
+            "duplicate_declaration",
+        )
 
     async def test_a_paid_declaration_awaits_clawback_on_the_next_open_output_fee_statement(self, sandbox_db):
         paid = await declaration_in_db(sandbox_db.engine, case_id(Case.DECLARATION_PAID))
 
         voided = await _void(sandbox_db.engine, AMBITION_CALLER, paid["id"])
 
-        next_open = next(s for s in await open_output_statements(sandbox_db.engine, AMBITION, 2024) if s["cut_off_date"] >= clock.today())
+        next_open = next(
+            s
+            for s in await open_output_statements(sandbox_db.engine, AMBITION, 2024)
+            if s["cut_off_date"] >= clock.today()
+        )
         stored = await declaration_in_db(sandbox_db.engine, paid["id"])
         assert (stored["state"], stored["statement_id"], stored["clawback_statement_id"]) == (
             "awaiting-clawback",

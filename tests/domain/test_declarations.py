@@ -27,7 +27,9 @@ ALL = OffsetPage(size=3000)
 
 
 def provider(w: World, name: str) -> Caller:
-    return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=w.lead_providers[name], lead_provider_name=f"{name} Training")
+    return Caller(
+        role=Role.LEAD_PROVIDER, lead_provider_id=w.lead_providers[name], lead_provider_name=f"{name} Training"
+    )
 
 
 ANALYST = Caller(role=Role.ANALYST)
@@ -42,33 +44,57 @@ class TestUpliftPaid:
     @pytest.mark.parametrize("state", ["paid", "awaiting-clawback", "clawed-back"])
     def test_an_ect_started_declaration_once_paid_pays_the_uplift(self, state):
         assert uplift_paid(
-            declaration_type="started", course_identifier="ecf-induction", state=state, pupil_premium_uplift=True, sparsity_uplift=False
+            declaration_type="started",
+            course_identifier="ecf-induction",
+            state=state,
+            pupil_premium_uplift=True,
+            sparsity_uplift=False,
         )
 
     @pytest.mark.parametrize("state", ["submitted", "eligible", "payable", "voided", "ineligible"])
     def test_an_unpaid_declaration_pays_no_uplift(self, state):
         assert not uplift_paid(
-            declaration_type="started", course_identifier="ecf-induction", state=state, pupil_premium_uplift=True, sparsity_uplift=True
+            declaration_type="started",
+            course_identifier="ecf-induction",
+            state=state,
+            pupil_premium_uplift=True,
+            sparsity_uplift=True,
         )
 
     def test_a_sparsity_uplift_alone_is_enough(self):
         assert uplift_paid(
-            declaration_type="started", course_identifier="ecf-induction", state="paid", pupil_premium_uplift=False, sparsity_uplift=True
+            declaration_type="started",
+            course_identifier="ecf-induction",
+            state="paid",
+            pupil_premium_uplift=False,
+            sparsity_uplift=True,
         )
 
     def test_no_uplift_flag_means_no_uplift(self):
         assert not uplift_paid(
-            declaration_type="started", course_identifier="ecf-induction", state="paid", pupil_premium_uplift=False, sparsity_uplift=False
+            declaration_type="started",
+            course_identifier="ecf-induction",
+            state="paid",
+            pupil_premium_uplift=False,
+            sparsity_uplift=False,
         )
 
     def test_a_mentor_never_has_an_uplift(self):
         assert not uplift_paid(
-            declaration_type="started", course_identifier="ecf-mentor", state="paid", pupil_premium_uplift=True, sparsity_uplift=True
+            declaration_type="started",
+            course_identifier="ecf-mentor",
+            state="paid",
+            pupil_premium_uplift=True,
+            sparsity_uplift=True,
         )
 
     def test_only_the_started_declaration_carries_the_uplift(self):
         assert not uplift_paid(
-            declaration_type="retained-1", course_identifier="ecf-induction", state="paid", pupil_premium_uplift=True, sparsity_uplift=True
+            declaration_type="retained-1",
+            course_identifier="ecf-induction",
+            state="paid",
+            pupil_premium_uplift=True,
+            sparsity_uplift=True,
         )
 
 

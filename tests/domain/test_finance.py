@@ -136,7 +136,9 @@ class TestMarkStatementPayable:
         before = await snapshot(sandbox_db.engine)
         with clock.travel_to(_noon(first["cut_off_date"])), pytest.raises(ValidationFailed) as failure:
             await _admin(sandbox_db.engine, finance.mark_statement_payable, first["id"])
-        assert [(e.attribute, e.message) for e in failure.value.errors] == [("statement_id", finance.CUT_OFF_NOT_PASSED)]
+        assert [(e.attribute, e.message) for e in failure.value.errors] == [
+            ("statement_id", finance.CUT_OFF_NOT_PASSED)
+        ]
         assert await snapshot(sandbox_db.engine) == before
 
     @pytest.mark.parametrize("status, message", [("payable", finance.ALREADY_PAYABLE), ("paid", finance.ALREADY_PAID)])
@@ -150,7 +152,12 @@ class TestMarkStatementPayable:
     async def test_only_dfe_finance_may(self, sandbox_db, role):
         caller = AMBITION_CALLER if role is Role.LEAD_PROVIDER else Caller(role=role)
         with pytest.raises(Forbidden):
-            await _admin(sandbox_db.engine, finance.mark_statement_payable, await _any_statement(sandbox_db.engine, "open"), caller=caller)
+            await _admin(
+                sandbox_db.engine,
+                finance.mark_statement_payable,
+                await _any_statement(sandbox_db.engine, "open"),
+                caller=caller,
+            )
 
     async def test_an_unknown_statement_is_not_found(self, sandbox_db):
         with pytest.raises(NotFound):
@@ -170,14 +177,21 @@ class TestAuthorisePayment:
 
     async def test_a_lead_provider_may_not(self, sandbox_db):
         with pytest.raises(Forbidden):
-            await _admin(sandbox_db.engine, finance.authorise_payment, await _any_statement(sandbox_db.engine, "payable"), caller=AMBITION_CALLER)
+            await _admin(
+                sandbox_db.engine,
+                finance.authorise_payment,
+                await _any_statement(sandbox_db.engine, "payable"),
+                caller=AMBITION_CALLER,
+            )
 
 
 class TestMarkTrainingRecordEligible:
     async def test_submitted_declarations_join_the_next_open_statement_and_others_stay_as_they_are(self, sandbox_db):
         engine = sandbox_db.engine
         ect, started = await _eligible_declaration(engine, eligible=False)
-        retained = await declare(engine, AMBITION_CALLER, ect.declaration("retained-1", "2025-11-01T10:00:00Z", "other"))
+        retained = await declare(
+            engine, AMBITION_CALLER, ect.declaration("retained-1", "2025-11-01T10:00:00Z", "other")
+        )
         await _void(engine, retained.id)
 
         record = await _admin(engine, finance.mark_training_record_eligible, ect.training_record_id)
@@ -217,7 +231,10 @@ class TestCloseStatements:
 
         assert (closed, closed_again) == (len(due), 0)
         assert await _statement_ids(engine, statements.c.id.in_(due), statements.c.status != "payable") == set()
-        assert await _statement_ids(engine, statements.c.status == "open", statements.c.cut_off_date < moment.date()) == set()
+        assert (
+            await _statement_ids(engine, statements.c.status == "open", statements.c.cut_off_date < moment.date())
+            == set()
+        )
         assert await _state(engine, row.id) == ("payable", first["id"], None)
 
 

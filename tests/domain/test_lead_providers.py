@@ -10,7 +10,9 @@ from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtu
 
 
 def provider(w: World, name: str) -> Caller:
-    return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=w.lead_providers[name], lead_provider_name=f"{name} Training")
+    return Caller(
+        role=Role.LEAD_PROVIDER, lead_provider_id=w.lead_providers[name], lead_provider_name=f"{name} Training"
+    )
 
 
 class TestListLeadProviders:

@@ -10,12 +10,19 @@ from gateway.db.engine import read_connection, write_transaction
 from gateway.db.tables import Declaration, Participant, Partnership, School, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
 from gateway.domain.errors import FieldError, Forbidden, ValidationFailed
-from gateway.domain.participants.actions import change_schedule, defer_participant, resume_participant, withdraw_participant
+from gateway.domain.participants.actions import (
+    change_schedule,
+    defer_participant,
+    resume_participant,
+    withdraw_participant,
+)
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, cohort_id, lead_provider_id, schedule_id
 from gateway.vocabulary import Role, ScheduleIdentifier, TrainingStatus
 
-AMBITION_CALLER = Caller(role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id(AMBITION), lead_provider_name=AMBITION)
+AMBITION_CALLER = Caller(
+    role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id(AMBITION), lead_provider_name=AMBITION
+)
 
 _periods = TrainingPeriod.__table__
 _records = TrainingRecord.__table__
@@ -55,11 +62,21 @@ class TestWithdrawParticipant:
         bystander_before = await _updated_at(engine, _participants, case_id(Case.FUNDED_MENTOR))  # same partnership
         started = clock.now()
 
-        row = await _act(engine, withdraw_participant, Case.ACTIVE_ECT, course_identifier="ecf-induction", reason="left-teaching-profession")
+        row = await _act(
+            engine,
+            withdraw_participant,
+            Case.ACTIVE_ECT,
+            course_identifier="ecf-induction",
+            reason="left-teaching-profession",
+        )
 
         (after,) = await _periods_of(engine, Case.ACTIVE_ECT)
         assert started <= after.withdrawn_at <= clock.now()
-        assert (after.withdrawal_reason, after.finished_on, after.started_on) == ("left-teaching-profession", clock.today(), before.started_on)
+        assert (after.withdrawal_reason, after.finished_on, after.started_on) == (
+            "left-teaching-profession",
+            clock.today(),
+            before.started_on,
+        )
         assert await _updated_at(engine, _participants, case_id(Case.ACTIVE_ECT)) > participant_before
         assert await _updated_at(engine, _partnerships, before.partnership_id) > partnership_before
         assert await _updated_at(engine, _participants, case_id(Case.FUNDED_MENTOR)) == bystander_before
@@ -70,7 +87,13 @@ class TestWithdrawParticipant:
     async def test_an_analyst_may_not_withdraw(self, readonly_db):
         async with write_transaction(readonly_db.engine) as conn:
             with pytest.raises(Forbidden):
-                await withdraw_participant(conn, Caller(role=Role.ANALYST), case_id(Case.ACTIVE_ECT), course_identifier="ecf-induction", reason="other")
+                await withdraw_participant(
+                    conn,
+                    Caller(role=Role.ANALYST),
+                    case_id(Case.ACTIVE_ECT),
+                    course_identifier="ecf-induction",
+                    reason="other",
+                )
 
 
 class TestDeferParticipant:
@@ -78,7 +101,13 @@ class TestDeferParticipant:
         # ECT_THEN_MENTOR has two training records; deferring the mentor leaves the ECT record alone.
         ect_before, mentor_before = await _periods_of(sandbox_db.engine, Case.ECT_THEN_MENTOR)
 
-        await _act(sandbox_db.engine, defer_participant, Case.ECT_THEN_MENTOR, course_identifier="ecf-mentor", reason="long-term-sickness")
+        await _act(
+            sandbox_db.engine,
+            defer_participant,
+            Case.ECT_THEN_MENTOR,
+            course_identifier="ecf-mentor",
+            reason="long-term-sickness",
+        )
 
         ect_after, mentor_after = await _periods_of(sandbox_db.engine, Case.ECT_THEN_MENTOR)
         assert tuple(ect_after) == tuple(ect_before)
@@ -105,7 +134,9 @@ class TestResumeParticipant:
     async def test_a_resumed_participant_can_be_withdrawn_again_and_the_history_grows(self, sandbox_db):
         engine = sandbox_db.engine
         await _act(engine, resume_participant, Case.WITHDRAWN_MOVED_SCHOOL, course_identifier="ecf-induction")
-        await _act(engine, withdraw_participant, Case.WITHDRAWN_MOVED_SCHOOL, course_identifier="ecf-induction", reason="other")
+        await _act(
+            engine, withdraw_participant, Case.WITHDRAWN_MOVED_SCHOOL, course_identifier="ecf-induction", reason="other"
+        )
 
         first, second = await _periods_of(engine, Case.WITHDRAWN_MOVED_SCHOOL)
         assert (first.withdrawal_reason, second.withdrawal_reason) == ("moved-school", "other")
@@ -116,7 +147,11 @@ class TestChangeSchedule:
         (before,) = await _periods_of(sandbox_db.engine, Case.JOINING_ECT)
 
         await _act(
-            sandbox_db.engine, change_schedule, Case.JOINING_ECT, course_identifier="ecf-induction", schedule_identifier="ecf-standard-january"
+            sandbox_db.engine,
+            change_schedule,
+            Case.JOINING_ECT,
+            course_identifier="ecf-induction",
+            schedule_identifier="ecf-standard-january",
         )
 
         (after,) = await _periods_of(sandbox_db.engine, Case.JOINING_ECT)
@@ -128,24 +163,42 @@ class TestChangeSchedule:
         (before,) = await _periods_of(sandbox_db.engine, Case.DEFERRED_OTHER)
 
         row = await _act(
-            sandbox_db.engine, change_schedule, Case.DEFERRED_OTHER, course_identifier="ecf-induction", schedule_identifier="ecf-extended-september"
+            sandbox_db.engine,
+            change_schedule,
+            Case.DEFERRED_OTHER,
+            course_identifier="ecf-induction",
+            schedule_identifier="ecf-extended-september",
         )
 
         (after,) = await _periods_of(sandbox_db.engine, Case.DEFERRED_OTHER)
-        assert (after.deferred_at, after.deferral_reason, after.finished_on) == (before.deferred_at, before.deferral_reason, before.finished_on)
+        assert (after.deferred_at, after.deferral_reason, after.finished_on) == (
+            before.deferred_at,
+            before.deferral_reason,
+            before.finished_on,
+        )
         assert after.schedule_id == schedule_id(2024, ScheduleIdentifier.EXTENDED_SEPTEMBER)
         (enrolment,) = row.enrolments
-        assert (enrolment.training_status, enrolment.schedule_identifier) == (TrainingStatus.DEFERRED, ScheduleIdentifier.EXTENDED_SEPTEMBER)
+        assert (enrolment.training_status, enrolment.schedule_identifier) == (
+            TrainingStatus.DEFERRED,
+            ScheduleIdentifier.EXTENDED_SEPTEMBER,
+        )
 
     async def test_a_billable_declaration_outside_the_new_window_for_its_type_stops_the_change(self, sandbox_db):
         # LEFT_ECT's started declaration (2023-10-02) is before 2023 standard-january's started window (2024-01-01 to 03-31).
         before = await _periods_of(sandbox_db.engine, Case.LEFT_ECT)
         with pytest.raises(ValidationFailed) as refused:
             await _act(
-                sandbox_db.engine, change_schedule, Case.LEFT_ECT, course_identifier="ecf-induction", schedule_identifier="ecf-standard-january"
+                sandbox_db.engine,
+                change_schedule,
+                Case.LEFT_ECT,
+                course_identifier="ecf-induction",
+                schedule_identifier="ecf-standard-january",
             )
         assert refused.value.errors == [
-            FieldError("schedule_identifier", "Changing schedule would invalidate existing declarations. Please void them first.")
+            FieldError(
+                "schedule_identifier",
+                "Changing schedule would invalidate existing declarations. Please void them first.",
+            )
         ]
         assert await _periods_of(sandbox_db.engine, Case.LEFT_ECT) == before
 
@@ -162,17 +215,28 @@ class TestChangeSchedule:
                 cohort=cohort,
             )
         assert refused.value.errors == [
-            FieldError("schedule_identifier", "The property '#/schedule_identifier' must be present and correspond to a valid schedule.")
+            FieldError(
+                "schedule_identifier",
+                "The property '#/schedule_identifier' must be present and correspond to a valid schedule.",
+            )
         ]
 
     async def test_voided_declarations_are_not_at_stake(self, sandbox_db):
         engine = sandbox_db.engine
         async with write_transaction(engine) as conn:
             await conn.execute(
-                update(_declarations).where(_declarations.c.participant_id == case_id(Case.LEFT_ECT)).values(state="voided")
+                update(_declarations)
+                .where(_declarations.c.participant_id == case_id(Case.LEFT_ECT))
+                .values(state="voided")
             )
 
-        await _act(engine, change_schedule, Case.LEFT_ECT, course_identifier="ecf-induction", schedule_identifier="ecf-standard-january")
+        await _act(
+            engine,
+            change_schedule,
+            Case.LEFT_ECT,
+            course_identifier="ecf-induction",
+            schedule_identifier="ecf-standard-january",
+        )
 
         periods = await _periods_of(engine, Case.LEFT_ECT)
         assert periods[-1].schedule_id == schedule_id(2023, ScheduleIdentifier.STANDARD_JANUARY)
@@ -182,21 +246,35 @@ class TestChangeSchedule:
         participant = case_id(Case.MOVED_FROM_FROZEN_COHORT)
         async with write_transaction(engine) as conn:
             # Its declarations predate any 2024 schedule; voided, none is at stake in the moves below.
-            await conn.execute(update(_declarations).where(_declarations.c.participant_id == participant).values(state="voided"))
+            await conn.execute(
+                update(_declarations).where(_declarations.c.participant_id == participant).values(state="voided")
+            )
         school_before = await _updated_at(engine, _schools, case_id(Case.AMBITION_HOME_SCHOOL))
 
         returned = await _act(
-            engine, change_schedule, Case.MOVED_FROM_FROZEN_COHORT, course_identifier="ecf-induction", schedule_identifier="ecf-extended-september", cohort="2022"
+            engine,
+            change_schedule,
+            Case.MOVED_FROM_FROZEN_COHORT,
+            course_identifier="ecf-induction",
+            schedule_identifier="ecf-extended-september",
+            cohort="2022",
         )
         assert returned.enrolments[0].cohort_changed_after_payments_frozen is False
         assert await _updated_at(engine, _schools, case_id(Case.AMBITION_HOME_SCHOOL)) > school_before
 
         moved = await _act(
-            engine, change_schedule, Case.MOVED_FROM_FROZEN_COHORT, course_identifier="ecf-induction", schedule_identifier="ecf-standard-january", cohort="2024"
+            engine,
+            change_schedule,
+            Case.MOVED_FROM_FROZEN_COHORT,
+            course_identifier="ecf-induction",
+            schedule_identifier="ecf-standard-january",
+            cohort="2024",
         )
         (enrolment,) = moved.enrolments
         assert (enrolment.cohort_year, enrolment.cohort_changed_after_payments_frozen) == (2024, True)
         current = (await _periods_of(engine, Case.MOVED_FROM_FROZEN_COHORT))[-1]
         async with read_connection(engine) as conn:
-            partnership = (await conn.execute(select(_partnerships).where(_partnerships.c.id == current.partnership_id))).one()
+            partnership = (
+                await conn.execute(select(_partnerships).where(_partnerships.c.id == current.partnership_id))
+            ).one()
         assert (partnership.cohort_id, partnership.lead_provider_id) == (cohort_id(2024), lead_provider_id(AMBITION))

@@ -44,7 +44,9 @@ def provider(sandbox: ParticipantsInDatabase, name: str) -> Caller:
     return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=sandbox.lead_provider_id(name), lead_provider_name=name)
 
 
-async def seen(caller: Caller, filters: ParticipantFilters = ParticipantFilters(), order=(SortKey("created_at"),), page=ALL):
+async def seen(
+    caller: Caller, filters: ParticipantFilters = ParticipantFilters(), order=(SortKey("created_at"),), page=ALL
+):
     async with read_connection() as conn:
         return await list_participants(conn, caller, filters=filters, order=order, page=page)
 
@@ -80,7 +82,14 @@ class TestTrainingStatus:
 
     @pytest.mark.parametrize(
         "withdrawn_at, deferred_at",
-        [(None, None), (NOON, None), (None, NOON), (NOON, NOON + timedelta(seconds=1)), (NOON + timedelta(seconds=1), NOON), (NOON, NOON)],
+        [
+            (None, None),
+            (NOON, None),
+            (None, NOON),
+            (NOON, NOON + timedelta(seconds=1)),
+            (NOON + timedelta(seconds=1), NOON),
+            (NOON, NOON),
+        ],
     )
     async def test_the_sql_filter_applies_the_same_rule(self, readonly_db, withdrawn_at, deferred_at):
         stmt = select(training_status_sql(literal(withdrawn_at, UTCDateTime()), literal(deferred_at, UTCDateTime())))
@@ -96,13 +105,19 @@ class TestParticipantStatus:
         assert participant_status(None, None, TODAY + timedelta(days=1), None, today=TODAY) is ParticipantStatus.JOINING
 
     def test_a_period_finishing_tomorrow_is_leaving(self):
-        assert participant_status(None, None, TODAY - timedelta(days=90), TODAY + timedelta(days=1), today=TODAY) is ParticipantStatus.LEAVING
+        assert (
+            participant_status(None, None, TODAY - timedelta(days=90), TODAY + timedelta(days=1), today=TODAY)
+            is ParticipantStatus.LEAVING
+        )
 
     def test_a_period_finishing_today_has_left(self):
         assert participant_status(None, None, TODAY - timedelta(days=90), TODAY, today=TODAY) is ParticipantStatus.LEFT
 
     def test_a_withdrawal_with_a_future_end_is_leaving(self):
-        assert participant_status(NOON, None, TODAY - timedelta(days=90), TODAY + timedelta(days=3), today=TODAY) is ParticipantStatus.LEAVING
+        assert (
+            participant_status(NOON, None, TODAY - timedelta(days=90), TODAY + timedelta(days=3), today=TODAY)
+            is ParticipantStatus.LEAVING
+        )
 
     def test_a_deferral_without_an_end_has_left(self):
         assert participant_status(None, NOON, TODAY - timedelta(days=90), None, today=TODAY) is ParticipantStatus.LEFT
@@ -139,7 +154,9 @@ class TestListParticipants:
     async def test_a_participant_who_moved_provider_stays_visible_to_both(self, sandbox):
         for name in (AMBITION, TEACH_FIRST):
             assert case_id(Case.TRANSFER_NEW_PROVIDER) in {p.id for p in await seen(provider(sandbox, name))}
-        assert case_id(Case.TRANSFER_NEW_PROVIDER) not in {p.id for p in await seen(provider(sandbox, BEST_PRACTICE_NETWORK))}
+        assert case_id(Case.TRANSFER_NEW_PROVIDER) not in {
+            p.id for p in await seen(provider(sandbox, BEST_PRACTICE_NETWORK))
+        }
 
     async def test_the_count_matches_the_list(self, sandbox):
         caller = provider(sandbox, AMBITION)
@@ -168,13 +185,20 @@ class TestListParticipants:
 class TestEnrolmentsOfTheSeededCases:
     async def test_an_active_ect_is_active(self, sandbox):
         enrolment = only_enrolment(await one(provider(sandbox, AMBITION), Case.ACTIVE_ECT))
-        assert (enrolment.training_status, enrolment.participant_status) == (TrainingStatus.ACTIVE, ParticipantStatus.ACTIVE)
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.ACTIVE,
+            ParticipantStatus.ACTIVE,
+        )
         assert enrolment.mentor_id == case_id(Case.FUNDED_MENTOR)
         assert enrolment.pupil_premium_uplift is True
 
     @pytest.mark.parametrize(
         "case, status",
-        [(Case.JOINING_ECT, ParticipantStatus.JOINING), (Case.LEAVING_ECT, ParticipantStatus.LEAVING), (Case.LEFT_ECT, ParticipantStatus.LEFT)],
+        [
+            (Case.JOINING_ECT, ParticipantStatus.JOINING),
+            (Case.LEAVING_ECT, ParticipantStatus.LEAVING),
+            (Case.LEFT_ECT, ParticipantStatus.LEFT),
+        ],
     )
     async def test_the_participant_status_follows_the_period_dates(self, sandbox, case, status):
         enrolment = only_enrolment(await one(provider(sandbox, AMBITION), case))
@@ -199,14 +223,20 @@ class TestEnrolmentsOfTheSeededCases:
 
     async def test_an_ect_who_became_a_mentor_has_two_enrolments(self, sandbox):
         participant = await one(provider(sandbox, AMBITION), Case.ECT_THEN_MENTOR)
-        assert [(e.participant_type, e.cohort) for e in participant.enrolments] == [(ParticipantType.ECT, "2021"), (ParticipantType.MENTOR, "2024")]
+        assert [(e.participant_type, e.cohort) for e in participant.enrolments] == [
+            (ParticipantType.ECT, "2021"),
+            (ParticipantType.MENTOR, "2024"),
+        ]
         assert participant.enrolments[0].training_record_id != participant.enrolments[1].training_record_id
         assert participant.enrolments[1].mentor_id is None
 
     async def test_a_merged_identity_shows_as_a_participant_id_change(self, sandbox):
         participant = await one(provider(sandbox, AMBITION), Case.ECT_WITH_ID_CHANGE)
         (change,) = participant.participant_id_changes
-        assert (change.from_participant_id, change.to_participant_id) == (case_id(Case.MERGED_AWAY_PARTICIPANT), participant.id)
+        assert (change.from_participant_id, change.to_participant_id) == (
+            case_id(Case.MERGED_AWAY_PARTICIPANT),
+            participant.id,
+        )
         assert change.changed_at == datetime(2025, 1, 10, 14, tzinfo=timezone.utc)
 
     async def test_a_participant_moved_out_of_a_frozen_cohort_is_enrolled_in_the_new_one(self, sandbox):
@@ -223,7 +253,9 @@ class TestEnrolmentsOfTheSeededCases:
         assert leaving.delivery_partner_id != joining.delivery_partner_id
 
     async def test_a_mentor_whose_funding_ended_shows_why(self, sandbox):
-        enrolment = only_enrolment(await one(provider(sandbox, AMBITION), Case.MENTOR_WITH_FUNDING_ENDED), ParticipantType.MENTOR)
+        enrolment = only_enrolment(
+            await one(provider(sandbox, AMBITION), Case.MENTOR_WITH_FUNDING_ENDED), ParticipantType.MENTOR
+        )
         assert enrolment.mentor_funding_end_date == date(2026, 6, 15)
         assert enrolment.mentor_ineligible_for_funding_reason == "completed_declaration_received"
 
@@ -244,7 +276,9 @@ class TestFilters:
         assert found == expected and found
 
     async def test_withdrawn_finds_every_seeded_withdrawal(self, sandbox):
-        found = {p.id for p in await seen(provider(sandbox, AMBITION), ParticipantFilters(training_statuses=["withdrawn"]))}
+        found = {
+            p.id for p in await seen(provider(sandbox, AMBITION), ParticipantFilters(training_statuses=["withdrawn"]))
+        }
         assert {case_id(case) for case in WITHDRAWN.values()} <= found
 
     async def test_a_cohort_keeps_participants_enrolled_in_it(self, sandbox):
@@ -259,7 +293,12 @@ class TestFilters:
 
     async def test_cohort_and_training_status_must_hold_for_the_same_enrolment(self, sandbox):
         # ECT_THEN_MENTOR: an active 2021 ECT enrolment and an active 2024 mentor one; nothing of theirs is withdrawn.
-        found = {p.id for p in await seen(provider(sandbox, AMBITION), ParticipantFilters(cohort_years=[2021], training_statuses=["withdrawn"]))}
+        found = {
+            p.id
+            for p in await seen(
+                provider(sandbox, AMBITION), ParticipantFilters(cohort_years=[2021], training_statuses=["withdrawn"])
+            )
+        }
         assert case_id(Case.ECT_THEN_MENTOR) not in found
 
     async def test_from_participant_id_finds_the_participant_merged_into(self, sandbox):
@@ -285,7 +324,9 @@ class TestUpdatedAt:
         periods, records = TrainingPeriod.__table__, TrainingRecord.__table__
         record_ids = select(records.c.id).where(records.c.participant_id == case_id(Case.ACTIVE_ECT))
         async with write_transaction(sandbox_db.engine) as conn:
-            await conn.execute(update(periods).where(periods.c.training_record_id.in_(record_ids)).values(updated_at=moment))
+            await conn.execute(
+                update(periods).where(periods.c.training_record_id.in_(record_ids)).values(updated_at=moment)
+            )
         found = await seen(provider(sandbox, AMBITION), ParticipantFilters(updated_since=moment))
         assert [(p.id, p.updated_at) for p in found] == [(case_id(Case.ACTIVE_ECT), moment)]
 
@@ -294,7 +335,9 @@ class TestUpdatedAt:
         moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
         records = TrainingRecord.__table__
         async with write_transaction(sandbox_db.engine) as conn:
-            await conn.execute(update(records).where(records.c.participant_id == case_id(Case.LEFT_ECT)).values(updated_at=moment))
+            await conn.execute(
+                update(records).where(records.c.participant_id == case_id(Case.LEFT_ECT)).values(updated_at=moment)
+            )
         found = await seen(provider(sandbox, AMBITION), ParticipantFilters(updated_since=moment))
         assert [(p.id, p.updated_at) for p in found] == [(case_id(Case.LEFT_ECT), moment)]
 
@@ -326,7 +369,9 @@ class TestGetParticipant:
 
     async def test_lookups_by_id_leave_out_participants_the_caller_cannot_see(self, sandbox):
         async with read_connection() as conn:
-            found = await participants_by_id(conn, provider(sandbox, TEACH_FIRST), [case_id(Case.ACTIVE_ECT), case_id(Case.TRANSFER_NEW_PROVIDER)])
+            found = await participants_by_id(
+                conn, provider(sandbox, TEACH_FIRST), [case_id(Case.ACTIVE_ECT), case_id(Case.TRANSFER_NEW_PROVIDER)]
+            )
         assert set(found) == {case_id(Case.TRANSFER_NEW_PROVIDER)}
 
 

@@ -53,7 +53,9 @@ class World:
     def provider(self, lead_provider_id: uuid.UUID) -> Caller:
         return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id)
 
-    async def partner(self, lead_provider_id, *, school=None, cohort=None, delivery_partner=None, **values) -> uuid.UUID:
+    async def partner(
+        self, lead_provider_id, *, school=None, cohort=None, delivery_partner=None, **values
+    ) -> uuid.UUID:
         return await make_partnership(
             self.db,
             school_id=school or self.school,
@@ -83,7 +85,9 @@ async def world(empty_db) -> World:
 
 async def _list(world: World, caller: Caller, order=(SortKey("created_at"),), **filters) -> list:
     async with read_connection(world.db.engine) as conn:
-        return await list_partnerships(conn, caller, filters=PartnershipFilters(**filters), order=order, page=OffsetPage(size=3000))
+        return await list_partnerships(
+            conn, caller, filters=PartnershipFilters(**filters), order=order, page=OffsetPage(size=3000)
+        )
 
 
 class TestListPartnerships:
@@ -111,8 +115,18 @@ class TestListPartnerships:
 
         (row,) = await _list(world, world.provider(world.alpha))
 
-        assert (row.id, row.cohort, row.cohort_id, row.school_id, row.urn) == (partnership, 2025, world.cohort_2025, world.school, "100001")
-        assert (row.delivery_partner_id, row.delivery_partner_name, row.lead_provider_id) == (world.north, "North", world.alpha)
+        assert (row.id, row.cohort, row.cohort_id, row.school_id, row.urn) == (
+            partnership,
+            2025,
+            world.cohort_2025,
+            world.school,
+            "100001",
+        )
+        assert (row.delivery_partner_id, row.delivery_partner_name, row.lead_provider_id) == (
+            world.north,
+            "North",
+            world.alpha,
+        )
         assert (row.induction_tutor_name, row.induction_tutor_email) == ("Ada Tutor", "ada.tutor@example.com")
         assert (row.created_at, row.updated_at) == (A_MOMENT, A_MOMENT)
 
@@ -141,8 +155,14 @@ class TestListPartnerships:
         newer = await world.partner(world.alpha, updated_at=A_MOMENT + timedelta(days=2))
         older = await world.partner(world.alpha, school=other_school, updated_at=A_MOMENT + timedelta(days=1))
 
-        assert [p.id for p in await _list(world, world.provider(world.alpha), order=[SortKey("updated_at")])] == [older, newer]
-        assert [p.id for p in await _list(world, world.provider(world.alpha), order=[SortKey("updated_at", True)])] == [newer, older]
+        assert [p.id for p in await _list(world, world.provider(world.alpha), order=[SortKey("updated_at")])] == [
+            older,
+            newer,
+        ]
+        assert [p.id for p in await _list(world, world.provider(world.alpha), order=[SortKey("updated_at", True)])] == [
+            newer,
+            older,
+        ]
 
     async def test_count_matches_the_filters(self, world):
         await world.partner(world.alpha)
@@ -150,7 +170,12 @@ class TestListPartnerships:
         await world.partner(world.beta)
         async with read_connection(world.db.engine) as conn:
             assert await count_partnerships(conn, world.provider(world.alpha), filters=PartnershipFilters()) == 2
-            assert await count_partnerships(conn, world.provider(world.alpha), filters=PartnershipFilters(cohort_years=[2025])) == 1
+            assert (
+                await count_partnerships(
+                    conn, world.provider(world.alpha), filters=PartnershipFilters(cohort_years=[2025])
+                )
+                == 1
+            )
             assert await count_partnerships(conn, ANALYST, filters=PartnershipFilters()) == 3
 
 
@@ -177,7 +202,11 @@ class TestParticipantsCurrentlyTraining:
             )
         # A period of another provider's partnership at the same school is not this partnership's.
         await make_training_period(
-            world.db, school_id=world.school, cohort_id=world.cohort_2025, partnership_id=await world.partner(world.beta), started_on=today
+            world.db,
+            school_id=world.school,
+            cohort_id=world.cohort_2025,
+            partnership_id=await world.partner(world.beta),
+            started_on=today,
         )
 
         with clock.travel_to(A_MOMENT.replace(year=today.year, month=today.month, day=today.day)):
@@ -189,10 +218,14 @@ class TestParticipantsCurrentlyTraining:
         partnership = await world.partner(world.alpha)
         today = date(2025, 11, 10)
         place = dict(school_id=world.school, cohort_id=world.cohort_2025, partnership_id=partnership)
-        withdrawn = await make_training_period(world.db, started_on=today - timedelta(days=30), finished_on=today, **place)
+        withdrawn = await make_training_period(
+            world.db, started_on=today - timedelta(days=30), finished_on=today, **place
+        )
         periods = TrainingPeriod.__table__
         async with read_connection(world.db.engine) as conn:
-            record = (await conn.execute(select(periods.c.training_record_id).where(periods.c.id == withdrawn))).scalar_one()
+            record = (
+                await conn.execute(select(periods.c.training_record_id).where(periods.c.id == withdrawn))
+            ).scalar_one()
         await make_training_period(world.db, started_on=today, training_record_id=record, **place)
 
         with clock.travel_to(A_MOMENT.replace(year=today.year, month=today.month, day=today.day)):
@@ -257,6 +290,11 @@ class TestLookups:
         southern = await world.partner(world.alpha, cohort=world.cohort_2024, delivery_partner=world.south)
 
         async with read_connection(world.db.engine) as conn:
-            found = await partnerships_by_delivery_partner(conn, world.provider(world.alpha), [world.north, world.south, uuid.uuid4()])
+            found = await partnerships_by_delivery_partner(
+                conn, world.provider(world.alpha), [world.north, world.south, uuid.uuid4()]
+            )
 
-        assert {key: [p.id for p in rows] for key, rows in found.items()} == {world.north: [earlier, later], world.south: [southern]}
+        assert {key: [p.id for p in rows] for key, rows in found.items()} == {
+            world.north: [earlier, later],
+            world.south: [southern],
+        }

@@ -47,7 +47,9 @@ class World:
     def provider(self, lead_provider_id: uuid.UUID) -> Caller:
         return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id)
 
-    async def partner(self, school_id: uuid.UUID, lead_provider_id: uuid.UUID, cohort_id: uuid.UUID | None = None) -> uuid.UUID:
+    async def partner(
+        self, school_id: uuid.UUID, lead_provider_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+    ) -> uuid.UUID:
         return await make_partnership(
             self.db,
             school_id=school_id,
@@ -71,7 +73,9 @@ async def world(empty_db) -> World:
 
 async def _list(world: World, caller: Caller, year: int | None = 2025, **filters) -> list:
     async with read_connection(world.db.engine) as conn:
-        return await list_schools(conn, caller, filters=SchoolFilters(cohort_year=year, **filters), page=OffsetPage(size=3000))
+        return await list_schools(
+            conn, caller, filters=SchoolFilters(cohort_year=year, **filters), page=OffsetPage(size=3000)
+        )
 
 
 async def _one(world: World, caller: Caller, school_id: uuid.UUID, year: int = 2025, **options):
@@ -123,14 +127,18 @@ class TestListSchools:
 
     async def test_urn_filter_keeps_only_that_school(self, world):
         for urn in ("100001", "100002"):
-            await make_school_cohort(world.db, school_id=await make_school(world.db, urn=urn), cohort_id=world.cohort_2025)
+            await make_school_cohort(
+                world.db, school_id=await make_school(world.db, urn=urn), cohort_id=world.cohort_2025
+            )
 
         assert [s.urn for s in await _list(world, ANALYST, urn="100002")] == ["100002"]
         assert await _list(world, ANALYST, urn="999999") == []
 
     async def test_count_matches_the_list(self, world):
         for urn in ("100001", "100002", "100003"):
-            await make_school_cohort(world.db, school_id=await make_school(world.db, urn=urn), cohort_id=world.cohort_2025)
+            await make_school_cohort(
+                world.db, school_id=await make_school(world.db, urn=urn), cohort_id=world.cohort_2025
+            )
         async with read_connection(world.db.engine) as conn:
             assert await count_schools(conn, ANALYST, filters=SchoolFilters(cohort_year=2025)) == 3
             assert await count_schools(conn, ANALYST, filters=SchoolFilters(cohort_year=2025, urn="100003")) == 1
@@ -162,11 +170,17 @@ class TestUpdatedAt:
         ids = []
         for days, urn in ((3, "100001"), (1, "100002"), (2, "100003")):
             school = await make_school(world.db, urn=urn)
-            await make_school_cohort(world.db, school_id=school, cohort_id=world.cohort_2025, updated_at=A_MOMENT + timedelta(days=days))
+            await make_school_cohort(
+                world.db, school_id=school, cohort_id=world.cohort_2025, updated_at=A_MOMENT + timedelta(days=days)
+            )
             ids.append(school)
         async with read_connection(world.db.engine) as conn:
             listed = await list_schools(
-                conn, ANALYST, filters=SchoolFilters(cohort_year=2025), order=[SortKey("updated_at", True)], page=OffsetPage()
+                conn,
+                ANALYST,
+                filters=SchoolFilters(cohort_year=2025),
+                order=[SortKey("updated_at", True)],
+                page=OffsetPage(),
             )
         assert [s.id for s in listed] == [ids[0], ids[2], ids[1]]
 
@@ -207,7 +221,11 @@ class TestInductionProgrammeChoice:
         for programme in programmes:
             interested = world.beta if programme is TrainingProgramme.PROVIDER_LED else None
             await make_training_period(
-                world.db, school_id=school, cohort_id=world.cohort_2025, programme=programme, interested_lead_provider_id=interested
+                world.db,
+                school_id=school,
+                cohort_id=world.cohort_2025,
+                programme=programme,
+                interested_lead_provider_id=interested,
             )
 
         assert (await _one(world, world.provider(world.alpha), school)).induction_programme_choice is expected
@@ -215,7 +233,9 @@ class TestInductionProgrammeChoice:
     async def test_only_periods_of_the_cohort_count(self, world):
         school = await make_school(world.db, urn="100001")
         await make_school_cohort(world.db, school_id=school, cohort_id=world.cohort_2025)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2024, programme=TrainingProgramme.SCHOOL_LED)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2024, programme=TrainingProgramme.SCHOOL_LED
+        )
 
         assert (await _one(world, ANALYST, school)).induction_programme_choice is InductionProgrammeChoice.NOT_YET_KNOWN
 
@@ -228,7 +248,9 @@ class TestExpressionOfInterest:
 
     async def test_a_period_interested_in_the_provider_shows_interest_and_the_induction_tutor(self, world):
         school = await self._school(world)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.alpha)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.alpha
+        )
 
         seen = await _one(world, world.provider(world.alpha), school)
 
@@ -237,7 +259,9 @@ class TestExpressionOfInterest:
 
     async def test_another_provider_sees_no_interest_and_no_induction_tutor(self, world):
         school = await self._school(world)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.alpha)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.alpha
+        )
 
         seen = await _one(world, world.provider(world.beta), school)
 
@@ -264,13 +288,17 @@ class TestExpressionOfInterest:
 
     async def test_interest_in_another_cohort_does_not_count(self, world):
         school = await self._school(world)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2024, interested_lead_provider_id=world.alpha)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2024, interested_lead_provider_id=world.alpha
+        )
 
         assert (await _one(world, world.provider(world.alpha), school)).expression_of_interest is False
 
     async def test_an_analyst_sees_interest_in_any_provider(self, world):
         school = await self._school(world)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.beta)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.beta
+        )
 
         seen = await _one(world, ANALYST, school)
 
@@ -279,7 +307,9 @@ class TestExpressionOfInterest:
 
     async def test_an_analyst_naming_a_provider_sees_that_providers_interest(self, world):
         school = await self._school(world)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.beta)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.beta
+        )
 
         assert (await _one(world, ANALYST, school, lead_provider_id=world.beta)).expression_of_interest is True
         named_alpha = await _one(world, ANALYST, school, lead_provider_id=world.alpha)
@@ -288,7 +318,9 @@ class TestExpressionOfInterest:
 
     async def test_a_school_without_interest_or_partnership_shows_no_interest_to_an_analyst(self, world):
         school = await self._school(world)
-        await make_training_period(world.db, school_id=school, cohort_id=world.cohort_2025, programme=TrainingProgramme.SCHOOL_LED)
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2025, programme=TrainingProgramme.SCHOOL_LED
+        )
 
         assert (await _one(world, ANALYST, school)).expression_of_interest is False
 
@@ -315,7 +347,13 @@ class TestGetSchool:
 
         seen = await _one(world, world.provider(world.alpha), school, 2024)
 
-        assert (seen.id, seen.name, seen.urn, seen.cohort, seen.cohort_id) == (school, "Oak Primary", "100001", 2024, world.cohort_2024)
+        assert (seen.id, seen.name, seen.urn, seen.cohort, seen.cohort_id) == (
+            school,
+            "Oak Primary",
+            "100001",
+            2024,
+            world.cohort_2024,
+        )
 
 
 class TestSchoolsByIdAndCohort:
@@ -341,7 +379,9 @@ class TestKeysetPaging:
         seen, after = [], None
         async with read_connection(world.db.engine) as conn:
             while True:
-                page = await list_schools(conn, ANALYST, filters=SchoolFilters(cohort_year=2025), order=order, page=KeysetPage(2, after))
+                page = await list_schools(
+                    conn, ANALYST, filters=SchoolFilters(cohort_year=2025), order=order, page=KeysetPage(2, after)
+                )
                 seen.extend(page[:2])
                 if len(page) <= 2:
                     break
@@ -351,6 +391,8 @@ class TestKeysetPaging:
 
 
 class TestParseSchoolCohort:
-    @pytest.mark.parametrize(("value", "expected"), [("2025", 2025), (" 2024 ", 2024), ("2024,2025", None), ("abc", None), ("", None)])
+    @pytest.mark.parametrize(
+        ("value", "expected"), [("2025", 2025), (" 2024 ", 2024), ("2024,2025", None), ("abc", None), ("", None)]
+    )
     def test_one_year_or_nothing(self, value, expected):
         assert parse_school_cohort(value) == expected

@@ -27,7 +27,9 @@ ANALYST = Caller(role=Role.ANALYST)
 
 
 def provider(w: World, name: str) -> Caller:
-    return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=w.lead_providers[name], lead_provider_name=f"{name} Training")
+    return Caller(
+        role=Role.LEAD_PROVIDER, lead_provider_id=w.lead_providers[name], lead_provider_name=f"{name} Training"
+    )
 
 
 async def ids_seen(caller: Caller, filters: StatementFilters = StatementFilters(), page=ALL) -> list[uuid.UUID]:
@@ -37,7 +39,10 @@ async def ids_seen(caller: Caller, filters: StatementFilters = StatementFilters(
 
 class TestListStatements:
     async def test_a_provider_sees_its_own_output_fee_statements_by_payment_date(self, world):
-        assert await ids_seen(provider(world, "Alpha")) == [world.statements["alpha_january"], world.statements["alpha_april"]]
+        assert await ids_seen(provider(world, "Alpha")) == [
+            world.statements["alpha_january"],
+            world.statements["alpha_april"],
+        ]
 
     async def test_a_provider_without_statements_sees_none(self, world):
         assert await ids_seen(provider(world, "Gamma")) == []

@@ -69,7 +69,10 @@ class TestTransferType:
 
 class TestTransferStatus:
     def test_both_dates_past_is_complete(self):
-        assert transfer_status(TODAY - timedelta(days=2), TODAY - timedelta(days=1), today=TODAY) is TransferStatus.COMPLETE
+        assert (
+            transfer_status(TODAY - timedelta(days=2), TODAY - timedelta(days=1), today=TODAY)
+            is TransferStatus.COMPLETE
+        )
 
     def test_leaving_in_the_future_is_incomplete(self):
         assert transfer_status(TODAY + timedelta(days=1), None, today=TODAY) is TransferStatus.INCOMPLETE
@@ -85,8 +88,16 @@ class TestSeededTransfers:
     async def test_a_move_to_another_school_of_the_same_provider_is_a_new_school(self, sandbox):
         (transfer,) = await transfers_of(provider(sandbox, AMBITION), Case.TRANSFER_NEW_SCHOOL)
         assert (transfer.transfer_type, transfer.status) == (TransferType.NEW_SCHOOL, TransferStatus.COMPLETE)
-        assert (transfer.leaving.school_urn, transfer.leaving.provider_name, transfer.leaving.date) == ("100001", AMBITION, date(2025, 3, 31))
-        assert (transfer.joining.school_urn, transfer.joining.provider_name, transfer.joining.date) == ("100002", AMBITION, date(2025, 4, 1))
+        assert (transfer.leaving.school_urn, transfer.leaving.provider_name, transfer.leaving.date) == (
+            "100001",
+            AMBITION,
+            date(2025, 3, 31),
+        )
+        assert (transfer.joining.school_urn, transfer.joining.provider_name, transfer.joining.date) == (
+            "100002",
+            AMBITION,
+            date(2025, 4, 1),
+        )
 
     @pytest.mark.parametrize("name", [AMBITION, TEACH_FIRST])
     async def test_a_move_to_another_provider_is_seen_by_both_providers(self, sandbox, name):
@@ -97,7 +108,11 @@ class TestSeededTransfers:
 
     async def test_leaving_for_nowhere_known_is_unknown(self, sandbox):
         (transfer,) = await transfers_of(provider(sandbox, AMBITION), Case.TRANSFER_UNKNOWN)
-        assert (transfer.transfer_type, transfer.status, transfer.joining) == (TransferType.UNKNOWN, TransferStatus.COMPLETE, None)
+        assert (transfer.transfer_type, transfer.status, transfer.joining) == (
+            TransferType.UNKNOWN,
+            TransferStatus.COMPLETE,
+            None,
+        )
         assert transfer.leaving.date == date(2025, 6, 30)
 
     async def test_a_move_still_to_come_is_incomplete(self, sandbox):
@@ -138,7 +153,9 @@ class TestListParticipantTransfers:
     async def test_the_count_matches_the_list(self, sandbox):
         caller = provider(sandbox, TEACH_FIRST)
         async with read_connection() as conn:
-            assert await count_participant_transfers(conn, caller, filters=TransferFilters()) == len(await listed(caller))
+            assert await count_participant_transfers(conn, caller, filters=TransferFilters()) == len(
+                await listed(caller)
+            )
 
     async def test_updated_since_keeps_participants_changed_at_or_after_it(self, sandbox):
         caller = provider(sandbox, AMBITION)
@@ -171,7 +188,11 @@ class TestJoiningWithoutAPartnership:
     async def _join(self, db, school: Case, **period) -> None:
         records = TrainingRecord.__table__
         async with write_transaction(db.engine) as conn:
-            record_id = (await conn.execute(select(records.c.id).where(records.c.participant_id == case_id(Case.TRANSFER_UNKNOWN)))).scalar_one()
+            record_id = (
+                await conn.execute(
+                    select(records.c.id).where(records.c.participant_id == case_id(Case.TRANSFER_UNKNOWN))
+                )
+            ).scalar_one()
             await conn.execute(
                 insert(TrainingPeriod.__table__).values(
                     id=uuid.uuid4(),
@@ -187,7 +208,11 @@ class TestJoiningWithoutAPartnership:
         await self._join(sandbox_db, Case.SCHOOL_LED_ONLY_SCHOOL, training_programme="school_led")
         sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
         (transfer,) = await transfers_of(provider(sandbox, AMBITION), Case.TRANSFER_UNKNOWN)
-        assert (transfer.transfer_type, transfer.joining.school_urn, transfer.joining.provider_name) == (TransferType.NEW_PROVIDER, "100006", None)
+        assert (transfer.transfer_type, transfer.joining.school_urn, transfer.joining.provider_name) == (
+            TransferType.NEW_PROVIDER,
+            "100006",
+            None,
+        )
 
     async def test_a_move_to_a_school_that_chose_another_provider_names_that_provider(self, sandbox_db):
         sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
@@ -198,7 +223,10 @@ class TestJoiningWithoutAPartnership:
             expression_of_interest_lead_provider_id=sandbox.lead_provider_id(BEST_PRACTICE_NETWORK),
         )
         (transfer,) = await transfers_of(provider(sandbox, AMBITION), Case.TRANSFER_UNKNOWN)
-        assert (transfer.transfer_type, transfer.joining.provider_name) == (TransferType.NEW_PROVIDER, BEST_PRACTICE_NETWORK)
+        assert (transfer.transfer_type, transfer.joining.provider_name) == (
+            TransferType.NEW_PROVIDER,
+            BEST_PRACTICE_NETWORK,
+        )
         # An expression of interest is not a partnership: the other provider does not see the transfer yet.
         with pytest.raises(NotFound):
             await transfers_of(provider(sandbox, BEST_PRACTICE_NETWORK), Case.TRANSFER_UNKNOWN)

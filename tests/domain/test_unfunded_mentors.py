@@ -36,7 +36,9 @@ def provider(sandbox: ParticipantsInDatabase, name: str) -> Caller:
     return Caller(role=Role.LEAD_PROVIDER, lead_provider_id=sandbox.lead_provider_id(name), lead_provider_name=name)
 
 
-async def listed(caller: Caller, filters: UnfundedMentorFilters = UnfundedMentorFilters(), order=(SortKey("created_at"),)):
+async def listed(
+    caller: Caller, filters: UnfundedMentorFilters = UnfundedMentorFilters(), order=(SortKey("created_at"),)
+):
     async with read_connection() as conn:
         return await list_unfunded_mentors(conn, caller, filters=filters, order=order, page=ALL)
 
@@ -69,7 +71,9 @@ class TestListUnfundedMentors:
     async def test_the_count_matches_the_list(self, sandbox):
         caller = provider(sandbox, TEACH_FIRST)
         async with read_connection() as conn:
-            assert await count_unfunded_mentors(conn, caller, filters=UnfundedMentorFilters()) == len(await listed(caller))
+            assert await count_unfunded_mentors(conn, caller, filters=UnfundedMentorFilters()) == len(
+                await listed(caller)
+            )
 
     async def test_updated_since_keeps_mentors_changed_at_or_after_it(self, sandbox):
         caller = provider(sandbox, TEACH_FIRST)
@@ -80,7 +84,9 @@ class TestListUnfundedMentors:
 
     async def test_sorted_by_updated_at_descending(self, sandbox):
         found = await listed(provider(sandbox, TEACH_FIRST), order=(SortKey("updated_at", descending=True),))
-        assert [(m.updated_at, m.id) for m in found] == sorted(((m.updated_at, m.id) for m in found), key=lambda k: (-k[0].timestamp(), k[1]))
+        assert [(m.updated_at, m.id) for m in found] == sorted(
+            ((m.updated_at, m.id) for m in found), key=lambda k: (-k[0].timestamp(), k[1])
+        )
 
     async def test_an_analyst_sees_the_mentors_unfunded_for_any_provider(self, sandbox):
         expected = set().union(*(sandbox.unfunded_mentor_ids(lp) for lp in sandbox.lead_providers))
@@ -95,7 +101,9 @@ class TestGetUnfundedMentor:
 
     async def test_lookups_by_id_leave_out_mentors_that_are_not_unfunded_for_the_caller(self, sandbox):
         async with read_connection() as conn:
-            found = await unfunded_mentors_by_id(conn, provider(sandbox, AMBITION), [case_id(Case.UNFUNDED_MENTOR), case_id(Case.FUNDED_MENTOR)])
+            found = await unfunded_mentors_by_id(
+                conn, provider(sandbox, AMBITION), [case_id(Case.UNFUNDED_MENTOR), case_id(Case.FUNDED_MENTOR)]
+            )
         assert set(found) == {case_id(Case.UNFUNDED_MENTOR)}
 
 
@@ -111,4 +119,6 @@ class TestMentees:
         mentors = await listed(caller)
         async with read_connection() as conn:
             found = await mentees_by_mentor(conn, caller, [m.id for m in mentors])
-        assert {m.id: {p.id for p in found[m.id]} for m in mentors} == {m.id: sandbox.mentees(m.id, caller.lead_provider_id) for m in mentors}
+        assert {m.id: {p.id for p in found[m.id]} for m in mentors} == {
+            m.id: sandbox.mentees(m.id, caller.lead_provider_id) for m in mentors
+        }

@@ -69,7 +69,9 @@ async def _run(client, token: str, query: str, variables: dict, server_date: str
 
 class TestCreateDeclaration:
     @pytest.mark.parametrize("refusal", REFUSALS, ids=lambda r: r.name)
-    async def test_each_refusal_is_reported_with_its_published_text_and_changes_nothing(self, refusals_db, client, refusal):
+    async def test_each_refusal_is_reported_with_its_published_text_and_changes_nothing(
+        self, refusals_db, client, refusal
+    ):
         attempt = await refusal.build(refusals_db.engine)
         token = await issue_token(refusals_db.engine, lead_provider=attempt.lead_provider)
         before = await snapshot(refusals_db.engine)
@@ -150,7 +152,9 @@ class TestCreateDeclaration:
 
 class TestVoidDeclaration:
     @pytest.mark.parametrize("refusal", VOID_REFUSALS, ids=lambda r: r.name)
-    async def test_each_refusal_is_reported_with_its_published_text_and_changes_nothing(self, refusals_db, client, refusal):
+    async def test_each_refusal_is_reported_with_its_published_text_and_changes_nothing(
+        self, refusals_db, client, refusal
+    ):
         token = await issue_token(refusals_db.engine, lead_provider=AMBITION)
         before = await snapshot(refusals_db.engine)
 
@@ -174,7 +178,9 @@ class TestVoidDeclaration:
         assert declaration["clawbackStatementId"] == str(stored["clawback_statement_id"])
         assert declaration["statementId"] == str(stored["statement_id"]) != declaration["clawbackStatementId"]
 
-    @pytest.mark.parametrize("declaration_id", [case_id(Case.DECLARATION_ELIGIBLE), "not-an-id"], ids=["another provider's", "malformed"])
+    @pytest.mark.parametrize(
+        "declaration_id", [case_id(Case.DECLARATION_ELIGIBLE), "not-an-id"], ids=["another provider's", "malformed"]
+    )
     async def test_a_declaration_the_caller_did_not_submit_is_not_found(self, refusals_db, client, declaration_id):
         token = await issue_token(refusals_db.engine, lead_provider=TEACH_FIRST)
 

@@ -72,17 +72,27 @@ def names(w: World, *keys: str) -> list[str]:
     return [str(w.declarations[k]) for k in keys]
 
 
-ALPHA_VIEW = ("moved_in_started", "moved_out_retained_2", "moved_out_started", "moved_in_retained_1", "moved_in_retained_3")
+ALPHA_VIEW = (
+    "moved_in_started",
+    "moved_out_retained_2",
+    "moved_out_started",
+    "moved_in_retained_1",
+    "moved_in_retained_3",
+)
 
 
 class TestDeclarations:
-    async def test_a_provider_gets_its_own_and_others_billable_declarations_of_its_participants(self, world_db, world, client):
+    async def test_a_provider_gets_its_own_and_others_billable_declarations_of_its_participants(
+        self, world_db, world, client
+    ):
         result = await run(client, await alpha(world_db.db.engine), DECLARATIONS)
         assert node_ids(result) == names(world, *ALPHA_VIEW)
         assert result["data"]["declarations"]["totalCount"] == 5
 
     async def test_every_v3_attribute_is_there_with_enum_values(self, world_db, world, client):
-        result = await run(client, await alpha(world_db.db.engine), DECLARATION, id=str(world.declarations["moved_out_retained_2"]))
+        result = await run(
+            client, await alpha(world_db.db.engine), DECLARATION, id=str(world.declarations["moved_out_retained_2"])
+        )
         assert "errors" not in result
         assert result["data"]["declaration"] == {
             "id": str(world.declarations["moved_out_retained_2"]),
@@ -108,7 +118,9 @@ class TestDeclarations:
         headers = await alpha(world_db.db.engine)
         first = await run(client, headers, DECLARATIONS, first=3)
         assert first["data"]["declarations"]["pageInfo"]["hasNextPage"] is True
-        rest = await run(client, headers, DECLARATIONS, first=3, after=first["data"]["declarations"]["pageInfo"]["endCursor"])
+        rest = await run(
+            client, headers, DECLARATIONS, first=3, after=first["data"]["declarations"]["pageInfo"]["endCursor"]
+        )
         assert rest["data"]["declarations"]["pageInfo"]["hasNextPage"] is False
         assert node_ids(first) + node_ids(rest) == names(world, *ALPHA_VIEW)
 
@@ -119,7 +131,9 @@ class TestDeclarations:
     async def test_filters_mirror_the_rest_api(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
         assert node_ids(await run(client, headers, DECLARATIONS, cohort=["2024", "abc"])) == []
-        by_participant = await run(client, headers, DECLARATIONS, participantId=[str(world.participants["moved_out"]), "junk"])
+        by_participant = await run(
+            client, headers, DECLARATIONS, participantId=[str(world.participants["moved_out"]), "junk"]
+        )
         assert node_ids(by_participant) == names(world, "moved_out_retained_2", "moved_out_started")
         by_partner = await run(client, headers, DECLARATIONS, deliveryPartnerId=[str(world.delivery_partners["Alpha"])])
         assert node_ids(by_partner) == names(world, "moved_out_retained_2", "moved_in_retained_3")
@@ -127,7 +141,9 @@ class TestDeclarations:
         assert node_ids(since) == names(world, "moved_in_retained_1", "moved_in_retained_3")
         assert since["data"]["declarations"]["totalCount"] == 2
 
-    async def test_an_invalid_updated_since_is_a_bad_user_input_error_with_the_published_text(self, world_db, world, client):
+    async def test_an_invalid_updated_since_is_a_bad_user_input_error_with_the_published_text(
+        self, world_db, world, client
+    ):
         result = await run(client, await alpha(world_db.db.engine), DECLARATIONS, updatedSince="last week")
         assert result["data"] is None
         assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
@@ -144,14 +160,21 @@ class TestDeclarations:
 
 class TestDeclaration:
     async def test_another_providers_visible_declaration_is_returned(self, world_db, world, client):
-        result = await run(client, await alpha(world_db.db.engine), DECLARATION, id=str(world.declarations["moved_in_started"]))
+        result = await run(
+            client, await alpha(world_db.db.engine), DECLARATION, id=str(world.declarations["moved_in_started"])
+        )
         assert "errors" not in result
         assert result["data"]["declaration"]["leadProviderName"] == "Beta Training"
         assert result["data"]["declaration"]["upliftPaid"] is True
 
     async def test_a_declaration_the_provider_may_not_see_is_null_with_not_found(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
-        for key in (str(world.declarations["moved_in_retained_2"]), str(world.declarations["beta_only_started"]), "junk", str(uuid.uuid4())):
+        for key in (
+            str(world.declarations["moved_in_retained_2"]),
+            str(world.declarations["beta_only_started"]),
+            "junk",
+            str(uuid.uuid4()),
+        ):
             result = await run(client, headers, DECLARATION, id=key)
             assert result["data"] == {"declaration": None}
             assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
@@ -160,7 +183,12 @@ class TestDeclaration:
 
 class TestDeclarationRelations:
     async def test_an_own_declaration_reaches_its_statements_partner_and_provider(self, world_db, world, client):
-        result = await run(client, await alpha(world_db.db.engine), DECLARATION_RELATIONS, id=str(world.declarations["moved_out_retained_2"]))
+        result = await run(
+            client,
+            await alpha(world_db.db.engine),
+            DECLARATION_RELATIONS,
+            id=str(world.declarations["moved_out_retained_2"]),
+        )
         assert "errors" not in result
         assert result["data"]["declaration"] == {
             "participant": {"id": str(world.participants["moved_out"])},
@@ -172,7 +200,12 @@ class TestDeclarationRelations:
         }
 
     async def test_another_providers_statement_stays_hidden_behind_its_declaration(self, world_db, world, client):
-        result = await run(client, await alpha(world_db.db.engine), DECLARATION_RELATIONS, id=str(world.declarations["moved_in_started"]))
+        result = await run(
+            client,
+            await alpha(world_db.db.engine),
+            DECLARATION_RELATIONS,
+            id=str(world.declarations["moved_in_started"]),
+        )
         assert "errors" not in result
         assert result["data"]["declaration"] == {
             "participant": {"id": str(world.participants["moved_in"])},
@@ -184,13 +217,15 @@ class TestDeclarationRelations:
             "leadProvider": {"id": str(world.lead_providers["Beta"]), "name": "Beta Training"},
         }
 
-
     async def test_an_analyst_reaches_the_mentor_and_the_other_providers_statement(self, world_db, world, client):
         headers = bearer(await issue_token(world_db.db.engine, role=Role.ANALYST))
         result = await run(client, headers, DECLARATION_RELATIONS, id=str(world.declarations["moved_in_started"]))
         assert "errors" not in result
         assert result["data"]["declaration"]["mentor"] == {"id": str(world.participants["mentor"])}
-        assert result["data"]["declaration"]["statement"] == {"id": str(world.statements["beta_january"]), "month": "January"}
+        assert result["data"]["declaration"]["statement"] == {
+            "id": str(world.statements["beta_january"]),
+            "month": "January",
+        }
 
 
 def rest_to_graphql(attributes: dict) -> dict:
@@ -228,7 +263,9 @@ class TestSameRecordsAsRest:
 
 
 class TestStatementCount:
-    async def test_a_page_of_declarations_with_relations_costs_the_same_statements_small_or_large(self, readonly_db, client):
+    async def test_a_page_of_declarations_with_relations_costs_the_same_statements_small_or_large(
+        self, readonly_db, client
+    ):
         headers = bearer(await issue_token(readonly_db.engine, role=Role.ANALYST))
         counts = []
         for first in (10, 1000):
@@ -238,6 +275,8 @@ class TestStatementCount:
             nodes = [edge["node"] for edge in result["data"]["declarations"]["edges"]]
             assert len(nodes) == first
             # Each page reaches every relation at least once; otherwise the small page would skip a level.
-            assert all(any(node[name] for node in nodes) for name in ("statement", "participant", "mentor", "deliveryPartner"))
+            assert all(
+                any(node[name] for node in nodes) for name in ("statement", "participant", "mentor", "deliveryPartner")
+            )
             counts.append(counter.count)
         assert counts[0] == counts[1]

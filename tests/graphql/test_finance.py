@@ -10,7 +10,13 @@ import pytest
 from gateway import clock
 from gateway.sandbox.reference import AMBITION
 from gateway.vocabulary import Role
-from tests.declaration_scenarios import declaration_in_db, make_trainee, open_output_statements, snapshot, statement_in_db
+from tests.declaration_scenarios import (
+    declaration_in_db,
+    make_trainee,
+    open_output_statements,
+    snapshot,
+    statement_in_db,
+)
 from tests.support import bearer, issue_token
 
 STATEMENT_FIELDS = "id status paid paidAt updatedAt declarations { id state }"
@@ -63,7 +69,9 @@ mutation MarkPayableThenAuthorise($id: ID!) {{
 async def _run(client, token: str, query: str, variables: dict, server_date: date | str | None = None) -> dict:
     headers = bearer(token)
     if server_date is not None:
-        headers["X-With-Server-Date"] = server_date if isinstance(server_date, str) else f"{server_date.isoformat()}T12:00:00Z"
+        headers["X-With-Server-Date"] = (
+            server_date if isinstance(server_date, str) else f"{server_date.isoformat()}T12:00:00Z"
+        )
     response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
     return response.json()
 
@@ -107,18 +115,26 @@ class TestDeclarationLifeCycle:
         assert (record["eligibleForFunding"], record["participantType"]) == (True, "ECT")
         assert record["declarations"] == [{"id": declaration_id, "state": "ELIGIBLE", "statementId": str(first["id"])}]
 
-        payable = await _run(client, admin, MARK_STATEMENT_PAYABLE, {"id": str(first["id"])}, first["cut_off_date"] + timedelta(days=1))
+        payable = await _run(
+            client, admin, MARK_STATEMENT_PAYABLE, {"id": str(first["id"])}, first["cut_off_date"] + timedelta(days=1)
+        )
         statement = payable["data"]["markStatementPayable"]["statement"]
         assert (statement["status"], statement["paid"]) == ("PAYABLE", False)
         assert {"id": declaration_id, "state": "PAYABLE"} in statement["declarations"]
 
         paid = await _run(client, admin, AUTHORISE_STATEMENT_PAYMENT, {"id": str(first["id"])}, first["payment_date"])
         statement = paid["data"]["authoriseStatementPayment"]["statement"]
-        assert (statement["status"], statement["paid"], statement["paidAt"]) == ("PAID", True, f"{first['payment_date']}T12:00:00Z")
+        assert (statement["status"], statement["paid"], statement["paidAt"]) == (
+            "PAID",
+            True,
+            f"{first['payment_date']}T12:00:00Z",
+        )
         assert {"id": declaration_id, "state": "PAID"} in statement["declarations"]
 
         second = await _next_open(engine, first["payment_date"])
-        voided = await _run(client, provider, VOID_DECLARATION, {"id": declaration_id}, first["payment_date"] + timedelta(days=1))
+        voided = await _run(
+            client, provider, VOID_DECLARATION, {"id": declaration_id}, first["payment_date"] + timedelta(days=1)
+        )
         assert voided["data"]["voidDeclaration"]["declaration"] == {
             "id": declaration_id,
             "state": "AWAITING_CLAWBACK",
@@ -126,9 +142,15 @@ class TestDeclarationLifeCycle:
             "clawbackStatementId": str(second["id"]),
         }
 
-        await _run(client, admin, MARK_STATEMENT_PAYABLE, {"id": str(second["id"])}, second["cut_off_date"] + timedelta(days=1))
-        clawed = await _run(client, admin, AUTHORISE_STATEMENT_PAYMENT, {"id": str(second["id"])}, second["payment_date"])
-        assert {"id": declaration_id, "state": "CLAWED_BACK"} in clawed["data"]["authoriseStatementPayment"]["statement"]["declarations"]
+        await _run(
+            client, admin, MARK_STATEMENT_PAYABLE, {"id": str(second["id"])}, second["cut_off_date"] + timedelta(days=1)
+        )
+        clawed = await _run(
+            client, admin, AUTHORISE_STATEMENT_PAYMENT, {"id": str(second["id"])}, second["payment_date"]
+        )
+        assert {"id": declaration_id, "state": "CLAWED_BACK"} in clawed["data"]["authoriseStatementPayment"][
+            "statement"
+        ]["declarations"]
 
         shown = await _run(client, provider, DECLARATION, {"id": declaration_id})
         assert shown["data"]["declaration"] == {
@@ -158,16 +180,22 @@ class TestFinanceMutations:
         assert paid["status"] == "PAID"
         assert {"id": declaration_id, "state": "PAID"} in paid["declarations"]
 
-    @pytest.mark.parametrize("mutation", [MARK_STATEMENT_PAYABLE, AUTHORISE_STATEMENT_PAYMENT], ids=["mark payable", "authorise"])
+    @pytest.mark.parametrize(
+        "mutation", [MARK_STATEMENT_PAYABLE, AUTHORISE_STATEMENT_PAYMENT], ids=["mark payable", "authorise"]
+    )
     @pytest.mark.parametrize("role", [Role.LEAD_PROVIDER, Role.ANALYST])
     async def test_only_dfe_finance_may_change_a_statement(self, sandbox_db, client, mutation, role):
-        token = await issue_token(sandbox_db.engine, lead_provider=AMBITION) if role is Role.LEAD_PROVIDER else await issue_token(
-            sandbox_db.engine, role=role
+        token = (
+            await issue_token(sandbox_db.engine, lead_provider=AMBITION)
+            if role is Role.LEAD_PROVIDER
+            else await issue_token(sandbox_db.engine, role=role)
         )
         first = await _next_open(sandbox_db.engine, clock.today())
         before = await snapshot(sandbox_db.engine)
 
-        result = await _run(client, token, mutation, {"id": str(first["id"])}, first["cut_off_date"] + timedelta(days=1))
+        result = await _run(
+            client, token, mutation, {"id": str(first["id"])}, first["cut_off_date"] + timedelta(days=1)
+        )
 
         assert _codes(result) == ["FORBIDDEN"]
         assert list(result["data"].values()) == [None]
@@ -187,7 +215,12 @@ class TestFinanceMutations:
 
         assert result["data"]["markStatementPayable"] == {
             "statement": None,
-            "errors": [{"attribute": "statement_id", "message": "The statement cannot be marked payable until its cut-off date has passed."}],
+            "errors": [
+                {
+                    "attribute": "statement_id",
+                    "message": "The statement cannot be marked payable until its cut-off date has passed.",
+                }
+            ],
         }
         assert (await statement_in_db(sandbox_db.engine, first["id"]))["status"] == "open"
 
@@ -198,10 +231,15 @@ class TestFinanceMutations:
         result = await _run(client, token, AUTHORISE_STATEMENT_PAYMENT, {"id": str(first["id"])})
 
         assert result["data"]["authoriseStatementPayment"]["errors"] == [
-            {"attribute": "statement_id", "message": "The statement must be marked payable before its payment can be authorised."}
+            {
+                "attribute": "statement_id",
+                "message": "The statement must be marked payable before its payment can be authorised.",
+            }
         ]
 
-    @pytest.mark.parametrize("mutation", [MARK_STATEMENT_PAYABLE, AUTHORISE_STATEMENT_PAYMENT, MARK_TRAINING_RECORD_ELIGIBLE])
+    @pytest.mark.parametrize(
+        "mutation", [MARK_STATEMENT_PAYABLE, AUTHORISE_STATEMENT_PAYMENT, MARK_TRAINING_RECORD_ELIGIBLE]
+    )
     @pytest.mark.parametrize("target", [str(uuid.uuid4()), "not-an-id"], ids=["unknown", "malformed"])
     async def test_an_unknown_target_is_not_found(self, sandbox_db, client, mutation, target):
         token = await issue_token(sandbox_db.engine, role=Role.ADMIN)

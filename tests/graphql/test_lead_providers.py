@@ -23,7 +23,10 @@ class TestLeadProviders:
         assert "errors" not in result
         [alpha] = result["data"]["leadProviders"]
         assert (alpha["id"], alpha["name"]) == (str(world.lead_providers["Alpha"]), "Alpha Training")
-        assert [s["id"] for s in alpha["statements"]] == [str(world.statements["alpha_january"]), str(world.statements["alpha_april"])]
+        assert [s["id"] for s in alpha["statements"]] == [
+            str(world.statements["alpha_january"]),
+            str(world.statements["alpha_april"]),
+        ]
 
     async def test_an_analyst_sees_every_provider_by_name_with_all_their_statements(self, world_db, world, client):
         headers = bearer(await issue_token(world_db.db.engine, role=Role.ANALYST))
@@ -39,7 +42,12 @@ class TestMe:
         headers = bearer(await issue_token(world_db.db.engine, lead_provider="Beta Training"))
         result = await run(client, headers, ME)
         assert result == {
-            "data": {"me": {"role": "LEAD_PROVIDER", "leadProvider": {"id": str(world.lead_providers["Beta"]), "name": "Beta Training"}}}
+            "data": {
+                "me": {
+                    "role": "LEAD_PROVIDER",
+                    "leadProvider": {"id": str(world.lead_providers["Beta"]), "name": "Beta Training"},
+                }
+            }
         }
 
     async def test_an_analysts_token_has_no_provider(self, world_db, world, client):

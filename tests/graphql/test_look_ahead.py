@@ -40,7 +40,9 @@ query Mixed($first: Int) {
   participants(first: $first) { edges { node { id enrolments { school { name } deliveryPartner { name } } } } }
 }
 """
-PARTNERSHIP_SCHOOL = "query { partnerships(first: 1) { edges { node { id school { name } deliveryPartner { name } } } } }"
+PARTNERSHIP_SCHOOL = (
+    "query { partnerships(first: 1) { edges { node { id school { name } deliveryPartner { name } } } } }"
+)
 ENROLMENT_PARTNERSHIP_SCHOOL = """
 query { participants(first: 60) { edges { node { id enrolments { school { name } partnership { id school { name } } } } } } }
 """

@@ -23,11 +23,15 @@ _PAYLOAD = """{
     errors { attribute message }
   }"""
 
-WITHDRAW = "mutation Withdraw($input: WithdrawParticipantInput!) { withdrawParticipant(input: $input) " + _PAYLOAD + " }"
+WITHDRAW = (
+    "mutation Withdraw($input: WithdrawParticipantInput!) { withdrawParticipant(input: $input) " + _PAYLOAD + " }"
+)
 DEFER = "mutation Defer($input: DeferParticipantInput!) { deferParticipant(input: $input) " + _PAYLOAD + " }"
 RESUME = "mutation Resume($input: ResumeParticipantInput!) { resumeParticipant(input: $input) " + _PAYLOAD + " }"
 CHANGE_SCHEDULE = (
-    "mutation ChangeSchedule($input: ChangeParticipantScheduleInput!) { changeParticipantSchedule(input: $input) " + _PAYLOAD + " }"
+    "mutation ChangeSchedule($input: ChangeParticipantScheduleInput!) { changeParticipantSchedule(input: $input) "
+    + _PAYLOAD
+    + " }"
 )
 
 MUTATIONS = {
@@ -61,12 +65,20 @@ def _input(action: str, participant_id, attributes: dict) -> dict:
     return converted
 
 
-async def _run(client, db, action: str, participant, attributes: dict, *, lead_provider: str | None = AMBITION) -> tuple[dict, str]:
-    token = await issue_token(db.engine, lead_provider=lead_provider) if lead_provider else await issue_token(db.engine, role=Role.ANALYST)
+async def _run(
+    client, db, action: str, participant, attributes: dict, *, lead_provider: str | None = AMBITION
+) -> tuple[dict, str]:
+    token = (
+        await issue_token(db.engine, lead_provider=lead_provider)
+        if lead_provider
+        else await issue_token(db.engine, role=Role.ANALYST)
+    )
     participant_id = case_id(participant) if isinstance(participant, Case) else participant
     query, field, _ = MUTATIONS[action]
     response = await client.post(
-        "/graphql", json={"query": query, "variables": {"input": _input(action, participant_id, attributes)}}, headers=bearer(token)
+        "/graphql",
+        json={"query": query, "variables": {"input": _input(action, participant_id, attributes)}},
+        headers=bearer(token),
     )
     return response.json(), field
 
@@ -84,7 +96,9 @@ async def _periods_of(db, participant: Case) -> list:
 
 class TestRefusals:
     @pytest.mark.parametrize("refusal", [r for r in PARTICIPANT_REFUSALS if r.graphql], ids=str)
-    async def test_each_refusal_is_reported_with_the_published_message_and_changes_nothing(self, readonly_db, client, refusal):
+    async def test_each_refusal_is_reported_with_the_published_message_and_changes_nothing(
+        self, readonly_db, client, refusal
+    ):
         before = await database_state(readonly_db.engine)
 
         result, field = await _run(client, readonly_db, refusal.action, refusal.participant, refusal.attributes)
@@ -104,7 +118,9 @@ class TestRefusals:
         assert [error["extensions"]["code"] for error in result["errors"]] == ["BAD_USER_INPUT"]
 
     @pytest.mark.parametrize("action", list(MUTATIONS))
-    @pytest.mark.parametrize("participant", [Case.UNFUNDED_MENTOR, Case.EXPRESSION_OF_INTEREST_ECT, "not-an-id"], ids=str)
+    @pytest.mark.parametrize(
+        "participant", [Case.UNFUNDED_MENTOR, Case.EXPRESSION_OF_INTEREST_ECT, "not-an-id"], ids=str
+    )
     async def test_a_participant_the_provider_does_not_see_is_not_found(self, readonly_db, client, action, participant):
         attributes = {"course_identifier": "ecf-induction"}
         result, _ = await _run(client, readonly_db, action, participant, attributes)
@@ -114,7 +130,11 @@ class TestRefusals:
     @pytest.mark.parametrize("action", list(MUTATIONS))
     async def test_an_analyst_gets_a_forbidden_error_and_nothing_changes(self, readonly_db, client, action):
         before = await database_state(readonly_db.engine)
-        attributes = {"course_identifier": "ecf-induction", "reason": "other", "schedule_identifier": "ecf-extended-september"}
+        attributes = {
+            "course_identifier": "ecf-induction",
+            "reason": "other",
+            "schedule_identifier": "ecf-extended-september",
+        }
         if action == "resume":
             del attributes["reason"], attributes["schedule_identifier"]
         elif action == "change-schedule":
@@ -131,7 +151,9 @@ class TestRefusals:
 
 class TestActions:
     async def test_withdraw_participant_records_the_withdrawal(self, sandbox_db, client):
-        result, field = await _run(client, sandbox_db, "withdraw", Case.ACTIVE_ECT, {"course_identifier": "ecf-induction", "reason": "other"})
+        result, field = await _run(
+            client, sandbox_db, "withdraw", Case.ACTIVE_ECT, {"course_identifier": "ecf-induction", "reason": "other"}
+        )
 
         assert "errors" not in result
         payload = result["data"][field]
@@ -143,7 +165,13 @@ class TestActions:
         assert (period.withdrawal_reason, period.finished_on) == ("other", clock.today())
 
     async def test_defer_participant_records_the_deferral(self, sandbox_db, client):
-        result, field = await _run(client, sandbox_db, "defer", Case.ACTIVE_ECT, {"course_identifier": "ecf-induction", "reason": "career-break"})
+        result, field = await _run(
+            client,
+            sandbox_db,
+            "defer",
+            Case.ACTIVE_ECT,
+            {"course_identifier": "ecf-induction", "reason": "career-break"},
+        )
 
         (enrolment,) = result["data"][field]["participant"]["enrolments"]
         assert (enrolment["trainingStatus"], enrolment["deferral"]) == ("DEFERRED", {"reason": "CAREER_BREAK"})
@@ -151,7 +179,9 @@ class TestActions:
         assert (period.deferral_reason, period.finished_on) == ("career-break", clock.today())
 
     async def test_resume_participant_starts_a_new_period(self, sandbox_db, client):
-        result, field = await _run(client, sandbox_db, "resume", Case.DEFERRED_CAREER_BREAK, {"course_identifier": "ecf-induction"})
+        result, field = await _run(
+            client, sandbox_db, "resume", Case.DEFERRED_CAREER_BREAK, {"course_identifier": "ecf-induction"}
+        )
 
         (enrolment,) = result["data"][field]["participant"]["enrolments"]
         assert (enrolment["trainingStatus"], enrolment["deferral"]) == ("ACTIVE", None)
@@ -160,7 +190,11 @@ class TestActions:
         assert (resumed.started_on, resumed.deferred_at) == (clock.today(), None)
 
     async def test_change_participant_schedule_moves_the_training_to_the_new_schedule(self, sandbox_db, client):
-        attributes = {"course_identifier": "ecf-mentor", "schedule_identifier": "ecf-extended-september", "cohort": "2025"}
+        attributes = {
+            "course_identifier": "ecf-mentor",
+            "schedule_identifier": "ecf-extended-september",
+            "cohort": "2025",
+        }
 
         result, field = await _run(client, sandbox_db, "change-schedule", Case.FUNDED_MENTOR, attributes)
 

@@ -116,8 +116,10 @@ def as_graphql(resource: dict) -> dict:
             "sparsityUplift": e["sparsity_uplift"],
             "scheduleIdentifier": _enum_name(vocabulary.ScheduleIdentifier, e["schedule_identifier"]),
             "deliveryPartnerId": e["delivery_partner_id"],
-            "withdrawal": e["withdrawal"] and {**e["withdrawal"], "reason": _enum_name(vocabulary.WithdrawalReason, e["withdrawal"]["reason"])},
-            "deferral": e["deferral"] and {**e["deferral"], "reason": _enum_name(vocabulary.DeferralReason, e["deferral"]["reason"])},
+            "withdrawal": e["withdrawal"]
+            and {**e["withdrawal"], "reason": _enum_name(vocabulary.WithdrawalReason, e["withdrawal"]["reason"])},
+            "deferral": e["deferral"]
+            and {**e["deferral"], "reason": _enum_name(vocabulary.DeferralReason, e["deferral"]["reason"])},
             "createdAt": e["created_at"],
             "inductionEndDate": e["induction_end_date"],
             "mentorFundingEndDate": e["mentor_funding_end_date"],
@@ -134,7 +136,11 @@ def as_graphql(resource: dict) -> dict:
         "updatedAt": attributes["updated_at"],
         "enrolments": [enrolment(e) for e in attributes["ecf_enrolments"]],
         "participantIdChanges": [
-            {"fromParticipantId": c["from_participant_id"], "toParticipantId": c["to_participant_id"], "changedAt": c["changed_at"]}
+            {
+                "fromParticipantId": c["from_participant_id"],
+                "toParticipantId": c["to_participant_id"],
+                "changedAt": c["changed_at"],
+            }
             for c in attributes["participant_id_changes"]
         ],
     }
@@ -142,7 +148,9 @@ def as_graphql(resource: dict) -> dict:
 
 class TestParticipants:
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
-    async def test_lists_exactly_what_the_database_holds_for_each_provider(self, readonly_db, client, sandbox, lead_provider):
+    async def test_lists_exactly_what_the_database_holds_for_each_provider(
+        self, readonly_db, client, sandbox, lead_provider
+    ):
         result = await run(client, await headers_for(readonly_db, lead_provider), PARTICIPANTS, first=3000)
         expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider))
         assert nodes(result) == [as_graphql(r) for r in expected]
@@ -150,7 +158,9 @@ class TestParticipants:
 
     async def test_returns_the_same_records_as_the_rest_api(self, readonly_db, client):
         headers = await headers_for(readonly_db, TEACH_FIRST)
-        rest = (await client.get("/api/v3/participants", params={"page[per_page]": "3000"}, headers=headers)).json()["data"]
+        rest = (await client.get("/api/v3/participants", params={"page[per_page]": "3000"}, headers=headers)).json()[
+            "data"
+        ]
         result = await run(client, headers, PARTICIPANTS, first=3000)
         assert nodes(result) == [as_graphql(r) for r in rest]
 
@@ -159,18 +169,33 @@ class TestParticipants:
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     async def test_training_status_keeps_participants_with_an_enrolment_in_it(self, readonly_db, client, sandbox):
-        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=3000, trainingStatus=["WITHDRAWN"])
+        result = await run(
+            client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=3000, trainingStatus=["WITHDRAWN"]
+        )
         expected = [
-            r["id"] for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
+            r["id"]
+            for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
             if any(e["training_status"] == "withdrawn" for e in r["attributes"]["ecf_enrolments"])
         ]
         assert [n["id"] for n in nodes(result)] == expected and expected
 
     async def test_cohort_and_from_participant_id_filter_as_on_the_rest_api(self, readonly_db, client):
         headers = await headers_for(readonly_db, AMBITION)
-        result = await run(client, headers, PARTICIPANTS, cohort=["2021"], fromParticipantId=[str(case_id(Case.MERGED_AWAY_PARTICIPANT)), "nonsense"])
+        result = await run(
+            client,
+            headers,
+            PARTICIPANTS,
+            cohort=["2021"],
+            fromParticipantId=[str(case_id(Case.MERGED_AWAY_PARTICIPANT)), "nonsense"],
+        )
         assert nodes(result) == []
-        result = await run(client, headers, PARTICIPANTS, cohort=["2024"], fromParticipantId=[str(case_id(Case.MERGED_AWAY_PARTICIPANT))])
+        result = await run(
+            client,
+            headers,
+            PARTICIPANTS,
+            cohort=["2024"],
+            fromParticipantId=[str(case_id(Case.MERGED_AWAY_PARTICIPANT))],
+        )
         assert [n["id"] for n in nodes(result)] == [str(case_id(Case.ECT_WITH_ID_CHANGE))]
 
     async def test_an_invalid_updated_since_is_a_bad_user_input(self, readonly_db, client):
@@ -180,7 +205,9 @@ class TestParticipants:
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     async def test_ordered_by_updated_at_descending_then_id(self, readonly_db, client, sandbox):
-        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=3000, orderBy="UPDATED_AT_DESC")
+        result = await run(
+            client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, first=3000, orderBy="UPDATED_AT_DESC"
+        )
         expected = sorted(sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION)), key=lambda r: r["id"])
         expected.sort(key=lambda r: r["attributes"]["updated_at"], reverse=True)
         assert [n["id"] for n in nodes(result)] == [r["id"] for r in expected]
@@ -205,15 +232,21 @@ class TestParticipants:
 
     async def test_an_analyst_naming_a_provider_sees_what_it_sees(self, readonly_db, client, sandbox):
         provider_id = sandbox.lead_provider_id(TEACH_FIRST)
-        result = await run(client, await headers_for(readonly_db, None), PARTICIPANTS, first=3000, leadProviderId=str(provider_id))
+        result = await run(
+            client, await headers_for(readonly_db, None), PARTICIPANTS, first=3000, leadProviderId=str(provider_id)
+        )
         assert nodes(result) == [as_graphql(r) for r in sandbox.participants_seen_by(provider_id)]
 
 
 class TestParticipant:
     async def test_reads_one_participant_as_the_database_holds_it(self, readonly_db, client, sandbox):
-        result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANT, id=str(case_id(Case.ECT_THEN_MENTOR)))
+        result = await run(
+            client, await headers_for(readonly_db, AMBITION), PARTICIPANT, id=str(case_id(Case.ECT_THEN_MENTOR))
+        )
         assert "errors" not in result
-        assert result["data"]["participant"] == as_graphql(sandbox.participant(case_id(Case.ECT_THEN_MENTOR), sandbox.lead_provider_id(AMBITION)))
+        assert result["data"]["participant"] == as_graphql(
+            sandbox.participant(case_id(Case.ECT_THEN_MENTOR), sandbox.lead_provider_id(AMBITION))
+        )
         assert [e["participantType"] for e in result["data"]["participant"]["enrolments"]] == ["ECT", "MENTOR"]
 
     @pytest.mark.parametrize("id_", [str(case_id(Case.ACTIVE_ECT)), "not-an-id"])
@@ -233,15 +266,32 @@ class TestEnrolmentRelations:
     async def test_the_objects_behind_the_ids_are_the_ones_the_ids_name(self, readonly_db, client, sandbox):
         enrolment = await self._enrolment(client, await headers_for(readonly_db, AMBITION), Case.LEAVING_ECT)
         (period,) = [p for p in sandbox.periods if sandbox.participant_of(p) == case_id(Case.LEAVING_ECT)]
-        assert enrolment["school"] == {"id": str(period.school_id), "urn": enrolment["schoolUrn"], "cohort": enrolment["cohort"]}
+        assert enrolment["school"] == {
+            "id": str(period.school_id),
+            "urn": enrolment["schoolUrn"],
+            "cohort": enrolment["cohort"],
+        }
         assert enrolment["deliveryPartner"] == {"id": enrolment["deliveryPartnerId"]}
-        assert enrolment["partnership"] == {"id": str(period.partnership_id), "urn": "100001", "deliveryPartnerId": enrolment["deliveryPartnerId"]}
+        assert enrolment["partnership"] == {
+            "id": str(period.partnership_id),
+            "urn": "100001",
+            "deliveryPartnerId": enrolment["deliveryPartnerId"],
+        }
         assert enrolment["cohortDetails"] == {"year": int(enrolment["cohort"])}
         assert enrolment["schedule"]["identifier"] == enrolment["scheduleIdentifier"] == "STANDARD_SEPTEMBER"
         assert enrolment["schedule"]["cohort"] == "2024"
-        assert enrolment["schedule"]["milestones"][0] == {"declarationType": "STARTED", "startDate": "2024-06-01", "milestoneDate": "2024-12-31"}
+        assert enrolment["schedule"]["milestones"][0] == {
+            "declarationType": "STARTED",
+            "startDate": "2024-06-01",
+            "milestoneDate": "2024-12-31",
+        }
         assert [m["declarationType"] for m in enrolment["schedule"]["milestones"]] == [
-            "STARTED", "RETAINED_1", "RETAINED_2", "RETAINED_3", "RETAINED_4", "COMPLETED"
+            "STARTED",
+            "RETAINED_1",
+            "RETAINED_2",
+            "RETAINED_3",
+            "RETAINED_4",
+            "COMPLETED",
         ]
 
     async def test_a_mentor_the_provider_trains_is_a_participant(self, readonly_db, client):
@@ -250,7 +300,9 @@ class TestEnrolmentRelations:
         assert enrolment["unfundedMentor"] is None
 
     async def test_a_mentor_the_provider_does_not_train_is_an_unfunded_mentor(self, readonly_db, client):
-        enrolment = await self._enrolment(client, await headers_for(readonly_db, AMBITION), Case.ECT_WITH_UNFUNDED_MENTOR)
+        enrolment = await self._enrolment(
+            client, await headers_for(readonly_db, AMBITION), Case.ECT_WITH_UNFUNDED_MENTOR
+        )
         assert enrolment["mentorId"] == str(case_id(Case.UNFUNDED_MENTOR))
         assert enrolment["mentor"] is None
         assert enrolment["unfundedMentor"] == {"id": str(case_id(Case.UNFUNDED_MENTOR)), "fullName": "Daniel Okafor"}
@@ -260,13 +312,21 @@ class TestEnrolmentRelations:
         participant_id = str(case_id(Case.TRANSFER_NEW_PROVIDER))
         result = await run(client, headers, ENROLMENT_RELATIONS, id=participant_id)
         assert "errors" not in result, result
-        transfers = (await client.get(f"/api/v3/participants/{participant_id}/transfers", headers=headers)).json()["data"]
+        transfers = (await client.get(f"/api/v3/participants/{participant_id}/transfers", headers=headers)).json()[
+            "data"
+        ]
         assert result["data"]["participant"]["transfers"] == [
-            {"trainingRecordId": t["training_record_id"], "transferType": t["transfer_type"].upper(), "status": t["status"].upper()}
+            {
+                "trainingRecordId": t["training_record_id"],
+                "transferType": t["transfer_type"].upper(),
+                "status": t["status"].upper(),
+            }
             for t in transfers["attributes"]["transfers"]
         ]
         declarations = (
-            await client.get("/api/v3/participant-declarations", params={"filter[participant_id]": participant_id}, headers=headers)
+            await client.get(
+                "/api/v3/participant-declarations", params={"filter[participant_id]": participant_id}, headers=headers
+            )
         ).json()["data"]
         assert declarations, "both providers declared for this participant"
         assert {d["id"] for d in result["data"]["participant"]["declarations"]} == {d["id"] for d in declarations}
@@ -274,7 +334,9 @@ class TestEnrolmentRelations:
 
 class TestStatementCounts:
     @pytest.mark.parametrize("lead_provider", [AMBITION, None])
-    async def test_a_sync_page_costs_the_same_statements_small_or_large(self, readonly_db, client, sandbox, lead_provider):
+    async def test_a_sync_page_costs_the_same_statements_small_or_large(
+        self, readonly_db, client, sandbox, lead_provider
+    ):
         headers = await headers_for(readonly_db, lead_provider)
         counts = {}
         for first in (10, 200):

@@ -13,7 +13,12 @@ from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST, cohort_id, lead_provider_id
 from tests.database_state import database_state
 from tests.graphql.support import headers_for
-from tests.write_action_cases import AMBITION_PARTNER, AMBITION_RECENT_PARTNER, CREATE_PARTNERSHIP_REFUSALS, UPDATE_PARTNERSHIP_REFUSALS
+from tests.write_action_cases import (
+    AMBITION_PARTNER,
+    AMBITION_RECENT_PARTNER,
+    CREATE_PARTNERSHIP_REFUSALS,
+    UPDATE_PARTNERSHIP_REFUSALS,
+)
 
 CREATE = """
 mutation Create($input: CreatePartnershipInput!) {
@@ -63,7 +68,9 @@ async def _home_partnership_2025(db):
 
 class TestCreatePartnership:
     @pytest.mark.parametrize("refusal", CREATE_PARTNERSHIP_REFUSALS, ids=str)
-    async def test_each_refusal_is_reported_with_the_published_message_and_changes_nothing(self, readonly_db, client, refusal):
+    async def test_each_refusal_is_reported_with_the_published_message_and_changes_nothing(
+        self, readonly_db, client, refusal
+    ):
         headers = await _headers(readonly_db, server_date=refusal.server_date)
         before = await database_state(readonly_db.engine)
 
@@ -97,12 +104,18 @@ class TestCreatePartnership:
         assert partnership["participantsCurrentlyTraining"] == 1
         assert partnership["school"] == {"urn": "100005", "expressionOfInterest": True}
         async with read_connection(sandbox_db.engine) as conn:
-            stored = (await conn.execute(select(_partnerships).where(_partnerships.c.id == uuid.UUID(partnership["id"])))).one()
+            stored = (
+                await conn.execute(select(_partnerships).where(_partnerships.c.id == uuid.UUID(partnership["id"])))
+            ).one()
         assert (stored.lead_provider_id, stored.delivery_partner_id) == (lead_provider_id(AMBITION), AMBITION_PARTNER)
 
     async def test_an_analyst_gets_a_forbidden_error_and_nothing_changes(self, readonly_db, client):
         variables = {
-            "input": {"cohort": "2025", "schoolId": str(case_id(Case.UNPARTNERED_ELIGIBLE_SCHOOL)), "deliveryPartnerId": str(AMBITION_PARTNER)}
+            "input": {
+                "cohort": "2025",
+                "schoolId": str(case_id(Case.UNPARTNERED_ELIGIBLE_SCHOOL)),
+                "deliveryPartnerId": str(AMBITION_PARTNER),
+            }
         }
         before = await database_state(readonly_db.engine)
 
@@ -117,7 +130,12 @@ class TestUpdatePartnership:
     @pytest.mark.parametrize("refusal", UPDATE_PARTNERSHIP_REFUSALS, ids=str)
     async def test_each_refusal_is_reported_with_the_published_message(self, readonly_db, client, refusal):
         partnership = await _home_partnership_2025(readonly_db)
-        variables = {"input": {"id": str(partnership.id), **({"deliveryPartnerId": v} if (v := refusal.attributes.get("delivery_partner_id")) else {})}}
+        variables = {
+            "input": {
+                "id": str(partnership.id),
+                **({"deliveryPartnerId": v} if (v := refusal.attributes.get("delivery_partner_id")) else {}),
+            }
+        }
 
         result = await _post(client, UPDATE, variables, await _headers(readonly_db))
 

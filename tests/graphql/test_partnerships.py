@@ -132,7 +132,9 @@ class TestPartnerships:
 
     async def test_an_analyst_naming_a_provider_sees_that_providers_partnerships(self, readonly_db, client):
         provider_id = (await lead_provider_ids(readonly_db.engine))[TEACH_FIRST]
-        result = await run(client, await headers_for(readonly_db, None), PARTNERSHIPS, first=3000, leadProviderId=str(provider_id))
+        result = await run(
+            client, await headers_for(readonly_db, None), PARTNERSHIPS, first=3000, leadProviderId=str(provider_id)
+        )
         assert {n["id"] for n in nodes(result)} == set(await _expected(readonly_db, TEACH_FIRST))
 
     async def test_returns_the_same_records_as_the_rest_api_for_the_same_filters(self, readonly_db, client):
@@ -148,7 +150,9 @@ class TestPartnerships:
             ({"sort": "-updated_at"}, {"orderBy": "UPDATED_AT_DESC"}),
             ({"sort": "-created_at"}, {"orderBy": "CREATED_AT_DESC"}),
         ):
-            response = await client.get("/api/v3/partnerships", params={**rest_params, "page[per_page]": "3000"}, headers=headers)
+            response = await client.get(
+                "/api/v3/partnerships", params={**rest_params, "page[per_page]": "3000"}, headers=headers
+            )
             rest = response.json()["data"]
             graph = nodes(await run(client, headers, PARTNERSHIPS, first=3000, **graphql_variables))
             assert rest, rest_params
@@ -156,7 +160,11 @@ class TestPartnerships:
 
     async def test_filters_that_match_nothing_give_an_empty_connection(self, readonly_db, client):
         headers = await headers_for(readonly_db, AMBITION)
-        for variables in ({"cohort": ["abc"]}, {"deliveryPartnerId": [str(uuid.uuid4()), "junk"]}, {"cohort": ["2030"]}):
+        for variables in (
+            {"cohort": ["abc"]},
+            {"deliveryPartnerId": [str(uuid.uuid4()), "junk"]},
+            {"cohort": ["2030"]},
+        ):
             result = await run(client, headers, PARTNERSHIPS, **variables)
             assert nodes(result) == []
             assert result["data"]["partnerships"]["totalCount"] == 0
@@ -242,17 +250,22 @@ class TestPartnershipRelations:
             assert node["cohortDetails"] == {"id": str(cohort_id(int(node["cohort"]))), "year": int(node["cohort"])}
             assert node["leadProvider"] == {"id": str(provider_id), "name": lead_provider}
 
-    async def test_the_delivery_partner_of_two_providers_lists_each_providers_own_partnerships(self, readonly_db, client):
+    async def test_the_delivery_partner_of_two_providers_lists_each_providers_own_partnerships(
+        self, readonly_db, client
+    ):
         shared = str(case_id(Case.DELIVERY_PARTNER_OF_TWO_PROVIDERS))
         for lead_provider in (AMBITION, TEACH_FIRST, None):
             result = await run(client, await headers_for(readonly_db, lead_provider), DELIVERY_PARTNER_PARTNERSHIPS)
             assert "errors" not in result, result
             shown = {
-                edge["node"]["id"]: [p["id"] for p in edge["node"]["partnerships"]] for edge in result["data"]["deliveryPartners"]["edges"]
+                edge["node"]["id"]: [p["id"] for p in edge["node"]["partnerships"]]
+                for edge in result["data"]["deliveryPartners"]["edges"]
             }
             expected = await _expected(readonly_db, lead_provider)
             for partner, partnership_ids in shown.items():
-                assert sorted(partnership_ids) == sorted(id_ for id_, a in expected.items() if a["delivery_partner_id"] == partner)
+                assert sorted(partnership_ids) == sorted(
+                    id_ for id_, a in expected.items() if a["delivery_partner_id"] == partner
+                )
             if lead_provider is not None:
                 assert shown[shared], lead_provider
 
@@ -268,9 +281,13 @@ class TestPartnershipRelations:
 
 
 class TestStatementCounts:
-    async def test_a_page_of_partnerships_with_its_relations_costs_the_same_statements_small_or_large(self, readonly_db, client):
+    async def test_a_page_of_partnerships_with_its_relations_costs_the_same_statements_small_or_large(
+        self, readonly_db, client
+    ):
         headers = await headers_for(readonly_db, None)
-        await run(client, headers, PARTNERSHIP_RELATIONS, first=1)  # warm up: authentication caches, prepared statements
+        await run(
+            client, headers, PARTNERSHIP_RELATIONS, first=1
+        )  # warm up: authentication caches, prepared statements
 
         counts = {}
         for first in (2, 500):
@@ -282,7 +299,7 @@ class TestStatementCounts:
         assert counts[2] == counts[500]
 
     async def test_schools_with_their_partnerships_cost_the_same_statements_small_or_large(self, readonly_db, client):
-        query = "query($first: Int) { schools(cohort: \"2024\", first: $first) { edges { node { id partnerships { id school { id } deliveryPartner { id } } } } } }"
+        query = 'query($first: Int) { schools(cohort: "2024", first: $first) { edges { node { id partnerships { id school { id } deliveryPartner { id } } } } } }'
         headers = await headers_for(readonly_db, AMBITION)
         counts = {}
         for first in (2, 500):

@@ -100,7 +100,9 @@ class TestSchools:
     async def test_lists_what_the_database_holds_for_each_provider(self, readonly_db, client, lead_provider):
         provider_id = (await lead_provider_ids(readonly_db.engine))[lead_provider]
         for year in (2024, 2025):
-            result = await run(client, await headers_for(readonly_db, lead_provider), SCHOOLS, cohort=str(year), first=3000)
+            result = await run(
+                client, await headers_for(readonly_db, lead_provider), SCHOOLS, cohort=str(year), first=3000
+            )
 
             expected = await expected_schools(readonly_db.engine, year, provider_id)
             assert nodes(result) and len(nodes(result)) == len(expected)
@@ -118,7 +120,8 @@ class TestSchools:
             id_: as_graphql(id_, a) for id_, a in (await expected_schools(readonly_db.engine, 2025, None)).items()
         }
         assert {n["id"]: n for n in nodes(named)} == {
-            id_: as_graphql(id_, a) for id_, a in (await expected_schools(readonly_db.engine, 2025, provider_id)).items()
+            id_: as_graphql(id_, a)
+            for id_, a in (await expected_schools(readonly_db.engine, 2025, provider_id)).items()
         }
 
     async def test_an_unknown_cohort_is_an_empty_list(self, readonly_db, client):
@@ -128,7 +131,11 @@ class TestSchools:
 
     async def test_returns_the_same_records_as_the_rest_api_for_the_same_filters(self, readonly_db, client):
         headers = await headers_for(readonly_db, TEACH_FIRST)
-        rest_every = (await client.get("/api/v3/schools", params={"filter[cohort]": "2024", "page[per_page]": "3000"}, headers=headers)).json()["data"]
+        rest_every = (
+            await client.get(
+                "/api/v3/schools", params={"filter[cohort]": "2024", "page[per_page]": "3000"}, headers=headers
+            )
+        ).json()["data"]
         since = sorted(item["attributes"]["updated_at"] for item in rest_every)[len(rest_every) // 2]
         for rest_params, graphql_variables in (
             ({"filter[cohort]": "2024"}, {"cohort": "2024"}),
@@ -136,14 +143,20 @@ class TestSchools:
             ({"filter[cohort]": "2024", "filter[updated_since]": since}, {"cohort": "2024", "updatedSince": since}),
             ({"filter[cohort]": "2024", "sort": "-updated_at"}, {"cohort": "2024", "orderBy": "UPDATED_AT_DESC"}),
         ):
-            rest = (await client.get("/api/v3/schools", params={**rest_params, "page[per_page]": "3000"}, headers=headers)).json()["data"]
+            rest = (
+                await client.get("/api/v3/schools", params={**rest_params, "page[per_page]": "3000"}, headers=headers)
+            ).json()["data"]
             graph = nodes(await run(client, headers, SCHOOLS, first=3000, **graphql_variables))
             assert rest, rest_params
             assert [n["id"] for n in graph] == [item["id"] for item in rest]
             assert graph == [as_graphql(item["id"], item["attributes"]) for item in rest]
 
-    async def test_an_invalid_updated_since_is_a_bad_user_input_error_with_the_published_text(self, readonly_db, client):
-        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOLS, cohort="2025", updatedSince="soon")
+    async def test_an_invalid_updated_since_is_a_bad_user_input_error_with_the_published_text(
+        self, readonly_db, client
+    ):
+        result = await run(
+            client, await headers_for(readonly_db, AMBITION), SCHOOLS, cohort="2025", updatedSince="soon"
+        )
         assert result["data"] is None
         assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
             ("The filter '#/updated_since' must be a valid ISO 8601 date", "BAD_USER_INPUT")
@@ -181,7 +194,9 @@ class TestSchoolsPaging:
             async with write_transaction(sandbox_db.engine) as conn:
                 await conn.execute(School.__table__.insert().values(id=new_school, urn="999999", name="New School"))
                 await conn.execute(
-                    SchoolCohort.__table__.insert().values(school_id=new_school, cohort_id=cohort_id(2025), eligible_for_funding=True)
+                    SchoolCohort.__table__.insert().values(
+                        school_id=new_school, cohort_id=cohort_id(2025), eligible_for_funding=True
+                    )
                 )
 
         paged = [n["id"] for n in await _every_page(client, headers, cohort="2025", between_pages=list_a_new_school)]
@@ -228,7 +243,9 @@ class TestSchoolPartnerships:
         ids = await lead_provider_ids(readonly_db.engine)
         partnerships = {}
         for lead_provider in (AMBITION, TEACH_FIRST):
-            result = await run(client, await headers_for(readonly_db, lead_provider), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
+            result = await run(
+                client, await headers_for(readonly_db, lead_provider), SCHOOL_PARTNERSHIPS, id=school, cohort="2024"
+            )
             assert "errors" not in result
             assert result["data"]["school"]["inPartnership"] is True
             partnerships[lead_provider] = result["data"]["school"]["partnerships"]
@@ -239,19 +256,25 @@ class TestSchoolPartnerships:
         assert len(partnerships[AMBITION]) == len(partnerships[TEACH_FIRST]) == 1
         assert partnerships[AMBITION] != partnerships[TEACH_FIRST]
 
-        by_analyst = await run(client, await headers_for(readonly_db, None), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
+        by_analyst = await run(
+            client, await headers_for(readonly_db, None), SCHOOL_PARTNERSHIPS, id=school, cohort="2024"
+        )
         assert sorted(p["id"] for p in by_analyst["data"]["school"]["partnerships"]) == sorted(
             p["id"] for lp in (AMBITION, TEACH_FIRST) for p in partnerships[lp]
         )
 
     async def test_a_provider_without_a_partnership_there_sees_none(self, readonly_db, client):
         school = str(case_id(Case.SCHOOL_PARTNERED_BY_TWO_PROVIDERS))
-        result = await run(client, await headers_for(readonly_db, BEST_PRACTICE_NETWORK), SCHOOL_PARTNERSHIPS, id=school, cohort="2024")
+        result = await run(
+            client, await headers_for(readonly_db, BEST_PRACTICE_NETWORK), SCHOOL_PARTNERSHIPS, id=school, cohort="2024"
+        )
         assert result["data"]["school"] == {"id": school, "inPartnership": True, "partnerships": []}
 
     async def test_every_listed_school_shows_the_providers_partnerships_of_that_cohort(self, readonly_db, client):
         ids = await lead_provider_ids(readonly_db.engine)
-        result = await run(client, await headers_for(readonly_db, AMBITION), SCHOOLS_WITH_PARTNERSHIPS, cohort="2024", first=3000)
+        result = await run(
+            client, await headers_for(readonly_db, AMBITION), SCHOOLS_WITH_PARTNERSHIPS, cohort="2024", first=3000
+        )
         own = await expected_partnerships(readonly_db.engine, ids[AMBITION])
 
         shown = {n["id"]: sorted(p["id"] for p in n["partnerships"]) for n in nodes(result)}

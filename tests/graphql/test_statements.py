@@ -80,7 +80,9 @@ class TestStatements:
 
     async def test_the_ecf_type_keeps_every_statement_and_any_other_type_none(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
-        assert node_ids(await run(client, headers, STATEMENTS, type=["ecf"])) == keys(world, "alpha_january", "alpha_april")
+        assert node_ids(await run(client, headers, STATEMENTS, type=["ecf"])) == keys(
+            world, "alpha_january", "alpha_april"
+        )
         other = await run(client, headers, STATEMENTS, type=["npq"])
         assert node_ids(other) == [] and other["data"]["statements"]["totalCount"] == 0
 
@@ -97,7 +99,9 @@ class TestStatements:
     async def test_pages_continue_after_the_cursor(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
         first = await run(client, headers, STATEMENTS, first=1)
-        rest = await run(client, headers, STATEMENTS, first=1, after=first["data"]["statements"]["pageInfo"]["endCursor"])
+        rest = await run(
+            client, headers, STATEMENTS, first=1, after=first["data"]["statements"]["pageInfo"]["endCursor"]
+        )
         assert node_ids(first) + node_ids(rest) == keys(world, "alpha_january", "alpha_april")
         assert rest["data"]["statements"]["pageInfo"]["hasNextPage"] is False
 
@@ -156,13 +160,18 @@ class TestSameRecordsAsRest:
                 }
                 for item in rest.json()["data"]
             ]
-            got = [{k: v for k, v in edge["node"].items() if k not in ("status", "outputFee")} for edge in graph["data"]["statements"]["edges"]]
+            got = [
+                {k: v for k, v in edge["node"].items() if k not in ("status", "outputFee")}
+                for edge in graph["data"]["statements"]["edges"]
+            ]
             assert got == expected, name
             assert all(edge["node"]["outputFee"] for edge in graph["data"]["statements"]["edges"])
 
 
 class TestStatementCount:
-    async def test_a_page_of_statements_with_their_declarations_costs_the_same_statements_small_or_large(self, readonly_db, client):
+    async def test_a_page_of_statements_with_their_declarations_costs_the_same_statements_small_or_large(
+        self, readonly_db, client
+    ):
         headers = bearer(await issue_token(readonly_db.engine, role=Role.ANALYST))
         everything = await run(client, headers, STATEMENTS_WITH_RELATIONS, first=3000)
         edges = everything["data"]["statements"]["edges"]

@@ -78,7 +78,9 @@ def as_graphql(resource: dict) -> dict:
 
 class TestParticipantTransfers:
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
-    async def test_lists_exactly_what_the_database_holds_for_each_provider(self, readonly_db, client, sandbox, lead_provider):
+    async def test_lists_exactly_what_the_database_holds_for_each_provider(
+        self, readonly_db, client, sandbox, lead_provider
+    ):
         result = await run(client, await headers_for(readonly_db, lead_provider), PARTICIPANT_TRANSFERS, first=3000)
         expected = sandbox.transfers_seen_by(sandbox.lead_provider_id(lead_provider))
         assert nodes(result) == [as_graphql(r) for r in expected]
@@ -86,12 +88,20 @@ class TestParticipantTransfers:
 
     async def test_returns_the_same_records_as_the_rest_api(self, readonly_db, client):
         headers = await headers_for(readonly_db, AMBITION)
-        rest = (await client.get("/api/v3/participants/ecf/transfers", params={"page[per_page]": "3000"}, headers=headers)).json()["data"]
+        rest = (
+            await client.get("/api/v3/participants/ecf/transfers", params={"page[per_page]": "3000"}, headers=headers)
+        ).json()["data"]
         assert nodes(await run(client, headers, PARTICIPANT_TRANSFERS, first=3000)) == [as_graphql(r) for r in rest]
 
     async def test_an_analyst_naming_a_provider_sees_what_it_sees(self, readonly_db, client, sandbox):
         provider_id = sandbox.lead_provider_id(TEACH_FIRST)
-        result = await run(client, await headers_for(readonly_db, None), PARTICIPANT_TRANSFERS, first=3000, leadProviderId=str(provider_id))
+        result = await run(
+            client,
+            await headers_for(readonly_db, None),
+            PARTICIPANT_TRANSFERS,
+            first=3000,
+            leadProviderId=str(provider_id),
+        )
         assert nodes(result) == [as_graphql(r) for r in sandbox.transfers_seen_by(provider_id)]
 
     async def test_the_sides_lead_to_the_school_and_provider_they_name(self, readonly_db, client):
@@ -109,7 +119,10 @@ class TestParticipantTransfers:
         result = await run(client, await headers_for(readonly_db, AMBITION), RELATIONS, first=3000)
         (node,) = [n for n in nodes(result) if n["id"] == str(case_id(Case.TRANSFER_NEW_PROVIDER))]
         (transfer,) = node["transfers"]
-        assert (transfer["leaving"]["provider"], transfer["joining"]["provider"]) == ({"name": AMBITION}, {"name": TEACH_FIRST})
+        assert (transfer["leaving"]["provider"], transfer["joining"]["provider"]) == (
+            {"name": AMBITION},
+            {"name": TEACH_FIRST},
+        )
         assert (transfer["leaving"]["school"], transfer["joining"]["school"]) == ({"urn": "100001"}, {"urn": "100003"})
 
     async def test_relations_cost_the_same_statements_small_or_large(self, readonly_db, client):
@@ -125,14 +138,28 @@ class TestParticipantTransfers:
 
 class TestParticipantTransfer:
     async def test_reads_one_participants_transfers(self, readonly_db, client, sandbox):
-        result = await run(client, await headers_for(readonly_db, TEACH_FIRST), PARTICIPANT_TRANSFER, id=str(case_id(Case.TRANSFER_NEW_PROVIDER)))
+        result = await run(
+            client,
+            await headers_for(readonly_db, TEACH_FIRST),
+            PARTICIPANT_TRANSFER,
+            id=str(case_id(Case.TRANSFER_NEW_PROVIDER)),
+        )
         assert "errors" not in result, result
-        expected = sandbox.participant_transfers(case_id(Case.TRANSFER_NEW_PROVIDER), sandbox.lead_provider_id(TEACH_FIRST))
+        expected = sandbox.participant_transfers(
+            case_id(Case.TRANSFER_NEW_PROVIDER), sandbox.lead_provider_id(TEACH_FIRST)
+        )
         assert result["data"]["participantTransfer"] == as_graphql(expected)
         assert result["data"]["participantTransfer"]["transfers"][0]["transferType"] == "NEW_PROVIDER"
 
-    @pytest.mark.parametrize("case, lead_provider", [(Case.TRANSFER_NEW_SCHOOL, TEACH_FIRST), (Case.TRANSFER_NEW_PROVIDER, BEST_PRACTICE_NETWORK)])
-    async def test_a_transfer_the_provider_is_on_no_side_of_is_null_and_not_found(self, readonly_db, client, case, lead_provider):
-        result = await run(client, await headers_for(readonly_db, lead_provider), PARTICIPANT_TRANSFER, id=str(case_id(case)))
+    @pytest.mark.parametrize(
+        "case, lead_provider",
+        [(Case.TRANSFER_NEW_SCHOOL, TEACH_FIRST), (Case.TRANSFER_NEW_PROVIDER, BEST_PRACTICE_NETWORK)],
+    )
+    async def test_a_transfer_the_provider_is_on_no_side_of_is_null_and_not_found(
+        self, readonly_db, client, case, lead_provider
+    ):
+        result = await run(
+            client, await headers_for(readonly_db, lead_provider), PARTICIPANT_TRANSFER, id=str(case_id(case))
+        )
         assert result["data"] == {"participantTransfer": None}
         assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]

@@ -49,7 +49,9 @@ def as_graphql(resource: dict) -> dict:
 
 class TestUnfundedMentors:
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
-    async def test_lists_exactly_what_the_database_holds_for_each_provider(self, readonly_db, client, sandbox, lead_provider):
+    async def test_lists_exactly_what_the_database_holds_for_each_provider(
+        self, readonly_db, client, sandbox, lead_provider
+    ):
         result = await run(client, await headers_for(readonly_db, lead_provider), UNFUNDED_MENTORS, first=3000)
         expected = sandbox.unfunded_mentors_seen_by(sandbox.lead_provider_id(lead_provider))
         assert nodes(result) == [as_graphql(r) for r in expected]
@@ -58,7 +60,9 @@ class TestUnfundedMentors:
     async def test_returns_the_same_records_as_the_rest_api_in_the_same_order(self, readonly_db, client):
         headers = await headers_for(readonly_db, TEACH_FIRST)
         rest = (
-            await client.get("/api/v3/unfunded-mentors", params={"page[per_page]": "3000", "sort": "-updated_at"}, headers=headers)
+            await client.get(
+                "/api/v3/unfunded-mentors", params={"page[per_page]": "3000", "sort": "-updated_at"}, headers=headers
+            )
         ).json()["data"]
         result = await run(client, headers, UNFUNDED_MENTORS, first=3000, orderBy="UPDATED_AT_DESC")
         assert nodes(result) == [as_graphql(r) for r in rest]
@@ -84,13 +88,21 @@ class TestUnfundedMentors:
 
 class TestUnfundedMentor:
     async def test_reads_the_seeded_unfunded_mentor_with_its_mentee(self, readonly_db, client, sandbox):
-        result = await run(client, await headers_for(readonly_db, AMBITION), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR)))
+        result = await run(
+            client, await headers_for(readonly_db, AMBITION), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR))
+        )
         assert "errors" not in result, result
         mentor = result["data"]["unfundedMentor"]
-        assert {k: v for k, v in mentor.items() if k != "mentees"} == as_graphql(sandbox.unfunded_mentor(case_id(Case.UNFUNDED_MENTOR)))
-        assert mentor["mentees"] == [{"id": str(case_id(Case.ECT_WITH_UNFUNDED_MENTOR)), "enrolments": [{"mentorId": mentor["id"]}]}]
+        assert {k: v for k, v in mentor.items() if k != "mentees"} == as_graphql(
+            sandbox.unfunded_mentor(case_id(Case.UNFUNDED_MENTOR))
+        )
+        assert mentor["mentees"] == [
+            {"id": str(case_id(Case.ECT_WITH_UNFUNDED_MENTOR)), "enrolments": [{"mentorId": mentor["id"]}]}
+        ]
 
     async def test_a_mentor_the_provider_trains_is_null_and_not_found(self, readonly_db, client):
-        result = await run(client, await headers_for(readonly_db, TEACH_FIRST), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR)))
+        result = await run(
+            client, await headers_for(readonly_db, TEACH_FIRST), UNFUNDED_MENTOR, id=str(case_id(Case.UNFUNDED_MENTOR))
+        )
         assert result["data"] == {"unfundedMentor": None}
         assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]

@@ -57,7 +57,9 @@ class ShowEndpoint:
 
     def url_for(self, item: dict, extra: str = "") -> str:
         """The show URL of a list item (its id; for schools, its cohort)."""
-        return self.url_with_id(item["id"], cohort=item["attributes"]["cohort"] if self.by_cohort else None, extra=extra)
+        return self.url_with_id(
+            item["id"], cohort=item["attributes"]["cohort"] if self.by_cohort else None, extra=extra
+        )
 
     def url_with_id(self, id_: str, *, cohort: str | int | None = None, extra: str = "") -> str:
         query = "&".join(q for q in (f"filter[cohort]={cohort}" if cohort is not None else "", extra) if q)
@@ -116,4 +118,3 @@ def routed_operations() -> set[tuple[str, str]]:
 def served_now(method: str, path: str) -> bool:
     """Whether the operation should be served today: everything but NOT_YET_IMPLEMENTED (the suite skips those)."""
     return (method.upper(), path) not in NOT_YET_IMPLEMENTED
-

@@ -25,7 +25,9 @@ class ResponseValidator:
     def errors(self, path: str, body: Any, *, method: str = "get", status: str = "200") -> list[str]:
         """Every way ``body`` breaks the schema of that response, as ``location: message`` lines."""
         validator = self._validator(path, method, status)
-        return [f"{'/'.join(str(p) for p in e.absolute_path) or '(body)'}: {e.message}" for e in validator.iter_errors(body)]
+        return [
+            f"{'/'.join(str(p) for p in e.absolute_path) or '(body)'}: {e.message}" for e in validator.iter_errors(body)
+        ]
 
     def _validator(self, path: str, method: str, status: str) -> OAS30Validator:
         key = (path, method, status)

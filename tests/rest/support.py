@@ -6,8 +6,14 @@ from gateway.vocabulary import Role
 from tests.support import bearer, issue_token
 
 ACCESS_DENIED = {"error": "HTTP Token: Access denied"}
-NOT_FOUND = {"errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]}
-BAD_BODY = {"errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]}
+NOT_FOUND = {
+    "errors": [
+        {"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}
+    ]
+}
+BAD_BODY = {
+    "errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]
+}
 BAD_PAGE = {
     "errors": [
         {
@@ -16,7 +22,9 @@ BAD_PAGE = {
         }
     ]
 }
-BAD_UPDATED_SINCE = {"errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]}
+BAD_UPDATED_SINCE = {
+    "errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]
+}
 FILTER_NOT_A_HASH = {"errors": [{"title": "Bad parameter", "detail": "Filter must be a hash"}]}
 MAX_PAGE = 3000  # the largest page[per_page] served
 

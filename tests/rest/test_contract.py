@@ -63,7 +63,11 @@ def sort_keys(path: str) -> list[str]:
 
 
 def required_filters(path: str) -> list[str]:
-    return [name[len("filter[") : -1] for name, p in _parameters(path).items() if name.startswith("filter[") and p.get("required")]
+    return [
+        name[len("filter[") : -1]
+        for name, p in _parameters(path).items()
+        if name.startswith("filter[") and p.get("required")
+    ]
 
 
 UPDATED_SINCE_LISTS = [e for e in SERVED_LISTS if "updated_since" in filter_names(e.path)]
@@ -152,7 +156,9 @@ async def sandbox(shared_sandbox) -> Sandbox:
 @pytest.fixture(scope="module")
 async def tokens(shared_sandbox, sandbox) -> dict[str, dict[str, str]]:
     """Authorization headers of every sandbox lead provider, by name."""
-    return {name: bearer(await issue_token(shared_sandbox.engine, lead_provider=name)) for name in sandbox.lead_providers}
+    return {
+        name: bearer(await issue_token(shared_sandbox.engine, lead_provider=name)) for name in sandbox.lead_providers
+    }
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +187,9 @@ async def all_items(client: httpx.AsyncClient, url: str, headers: dict[str, str]
     items: list[dict[str, Any]] = []
     page = 1
     while True:
-        data = (await get_json(client, with_query(url, f"page[per_page]={MAX_PAGE}&page[page]={page}"), headers))["data"]
+        data = (await get_json(client, with_query(url, f"page[per_page]={MAX_PAGE}&page[page]={page}"), headers))[
+            "data"
+        ]
         items += data
         if len(data) < MAX_PAGE:
             return items
@@ -285,7 +293,9 @@ class TestPaginated:
         assert default == items[:100]
 
     @pytest.mark.parametrize("endpoint", SERVED_LISTS, ids=str)
-    async def test_consecutive_pages_are_consecutive_slices_of_the_list(self, readonly_db, client, sandbox, busiest, endpoint):
+    async def test_consecutive_pages_are_consecutive_slices_of_the_list(
+        self, readonly_db, client, sandbox, busiest, endpoint
+    ):
         headers, items = await busiest(client, endpoint.url(sandbox))
         assert len(items) > 2, "too few items in the sandbox to page through"
         size = len(items) // 3
@@ -312,7 +322,8 @@ class TestPaginated:
 
     @pytest.mark.parametrize("endpoint", SERVED_LISTS, ids=str)
     @pytest.mark.parametrize(
-        "query", ["page[page]=0", "page[page]=-1", "page[page]=abc", "page[per_page]=0", "page[per_page]=abc", "page[page]=1.5"]
+        "query",
+        ["page[page]=0", "page[page]=-1", "page[page]=abc", "page[per_page]=0", "page[per_page]=abc", "page[page]=1.5"],
     )
     async def test_a_page_below_1_or_not_a_number_is_the_published_400(
         self, readonly_db, client, sandbox, tokens, validator, endpoint, query
@@ -342,7 +353,9 @@ class TestRequiredFilter:
         query = "" if value is None else f"filter[{name}]={value}"
         url = endpoint.path if isinstance(endpoint, ListEndpoint) else endpoint.url_with_id(uuid.uuid4())
         body = await get_json(client, with_query(url, query) if query else url, next(iter(tokens.values())), status=400)
-        assert body == {"errors": [{"title": "Bad parameter", "detail": f"The filter '#/{name}' must be included in your request"}]}
+        assert body == {
+            "errors": [{"title": "Bad parameter", "detail": f"The filter '#/{name}' must be included in your request"}]
+        }
         assert validator.errors(endpoint.path, body, status="400") == []
 
 
@@ -352,30 +365,40 @@ class TestFilterByUpdatedSince:
     async def test_a_value_that_is_not_iso_8601_is_the_published_400(
         self, readonly_db, client, sandbox, tokens, validator, endpoint, value
     ):
-        body = await get_json(client, endpoint.url(sandbox, f"filter[updated_since]={value}"), next(iter(tokens.values())), status=400)
+        body = await get_json(
+            client, endpoint.url(sandbox, f"filter[updated_since]={value}"), next(iter(tokens.values())), status=400
+        )
         assert body == BAD_UPDATED_SINCE
         assert validator.errors(endpoint.path, body, status="400") == []
 
     @pytest.mark.parametrize("endpoint", UPDATED_SINCE_LISTS, ids=str)
-    async def test_a_moment_far_in_the_future_gives_an_empty_list(self, readonly_db, client, sandbox, busiest, endpoint):
+    async def test_a_moment_far_in_the_future_gives_an_empty_list(
+        self, readonly_db, client, sandbox, busiest, endpoint
+    ):
         headers, items = await busiest(client, endpoint.url(sandbox))
         assert items, "nothing in the sandbox to filter out"
         body = await get_json(client, endpoint.url(sandbox, "filter[updated_since]=2999-01-01T00:00:00Z"), headers)
         assert body == {"data": []}
 
     @pytest.mark.parametrize("endpoint", UPDATED_SINCE_LISTS, ids=str)
-    async def test_a_moment_before_everything_keeps_the_whole_list(self, readonly_db, client, sandbox, busiest, endpoint):
+    async def test_a_moment_before_everything_keeps_the_whole_list(
+        self, readonly_db, client, sandbox, busiest, endpoint
+    ):
         headers, items = await busiest(client, endpoint.url(sandbox))
         filtered = await all_items(client, endpoint.url(sandbox, "filter[updated_since]=2000-01-01"), headers)
         assert filtered == items
 
     @pytest.mark.parametrize("endpoint", UPDATED_SINCE_LISTS, ids=str)
-    async def test_it_keeps_exactly_the_items_updated_at_or_after_the_moment(self, readonly_db, client, sandbox, busiest, endpoint):
+    async def test_it_keeps_exactly_the_items_updated_at_or_after_the_moment(
+        self, readonly_db, client, sandbox, busiest, endpoint
+    ):
         headers, items = await busiest(client, endpoint.url(sandbox))
         stamps = sorted({item["attributes"]["updated_at"] for item in items}, key=moment)
         assert len(stamps) > 1, "every item has the same updated_at: nothing to tell apart"
         since = stamps[len(stamps) // 2]
-        filtered = await all_items(client, endpoint.url(sandbox, f"filter[updated_since]={since.replace('+', '%2B')}"), headers)
+        filtered = await all_items(
+            client, endpoint.url(sandbox, f"filter[updated_since]={since.replace('+', '%2B')}"), headers
+        )
         assert filtered == [item for item in items if moment(item["attributes"]["updated_at"]) >= moment(since)]
         assert 0 < len(filtered) < len(items)
 
@@ -386,7 +409,9 @@ async def sort_values(engine, items: list[dict[str, Any]], key: str) -> dict[str
         return {item["id"]: moment(item["attributes"][key]) for item in items}
     table = UNPUBLISHED_SORT_COLUMNS[items[0]["type"]]
     async with engine.connect() as conn:
-        rows = await conn.execute(select(table.c.id, table.c[key]).where(table.c.id.in_([uuid.UUID(i["id"]) for i in items])))
+        rows = await conn.execute(
+            select(table.c.id, table.c[key]).where(table.c.id.in_([uuid.UUID(i["id"]) for i in items]))
+        )
         return {str(id_): value if value.tzinfo else value.replace(tzinfo=timezone.utc) for id_, value in rows}
 
 
@@ -401,7 +426,9 @@ class TestSortable:
         assert sorted(i["id"] for i in sorted_items) == sorted(i["id"] for i in items)
         values = await sort_values(readonly_db.engine, sorted_items, key)
         assert len(set(values.values())) > 1, f"every item has the same {key}: the order proves nothing"
-        expected = sorted(values, key=lambda id_: (-values[id_].timestamp() if descending else values[id_].timestamp(), id_))
+        expected = sorted(
+            values, key=lambda id_: (-values[id_].timestamp() if descending else values[id_].timestamp(), id_)
+        )
         assert [i["id"] for i in sorted_items] == expected
 
     @pytest.mark.parametrize("endpoint", [e for e in SERVED_LISTS if sort_keys(e.path)], ids=str)
@@ -431,7 +458,9 @@ class TestMethodNotAllowed:
         response = await client.request(method, url, headers=next(iter(tokens.values())), json={})
         assert response.status_code == 405
         assert response.headers["content-type"].startswith("application/json")
-        assert response.json() == {"errors": [{"title": "Method not allowed", "detail": f"{method} is not supported on {url}"}]}
+        assert response.json() == {
+            "errors": [{"title": "Method not allowed", "detail": f"{method} is not supported on {url}"}]
+        }
         allowed = {m.strip() for m in response.headers["allow"].split(",")}
         assert allowed - {"HEAD"} == allowed_methods(url)
 
@@ -461,7 +490,9 @@ async def odd_responses(client, sandbox, busiest, endpoint, queries) -> list[str
         else:
             url = endpoint.url_for(items[0], extra=query) if items else endpoint.url_with_id(uuid.uuid4(), extra=query)
         response = await client.get(url, headers=headers)
-        if response.status_code not in (200, 400, 404) or not response.headers["content-type"].startswith("application/json"):
+        if response.status_code not in (200, 400, 404) or not response.headers["content-type"].startswith(
+            "application/json"
+        ):
             problems.append(f"{query[:80]}: {response.status_code} {response.text[:200]}")
         elif response.status_code == 400 and list(response.json()) != ["errors"]:
             problems.append(f"{query[:80]}: 400 {response.text[:200]}")
@@ -532,7 +563,9 @@ class TestTheValidatorItself:
         body = {"data": {**self.VALID["data"], "type": "school"}}
         assert ResponseValidator(SERVED).errors(self.PATH, body) != []
 
-    @pytest.mark.parametrize("changes", [{"surprise": 1}, {"delivery_partner_name": ...}], ids=["undocumented", "missing-optional"])
+    @pytest.mark.parametrize(
+        "changes", [{"surprise": 1}, {"delivery_partner_name": ...}], ids=["undocumented", "missing-optional"]
+    )
     def test_strict_validation_also_fails_an_undocumented_or_missing_attribute(self, changes):
         assert ResponseValidator(SERVED, strict=False).errors(self.PATH, self.broken(**changes)) == []
         assert ResponseValidator(SERVED, strict=True).errors(self.PATH, self.broken(**changes)) != []

@@ -35,12 +35,16 @@ def _headers(token: str, server_date: str | None = None) -> dict:
 
 class TestCreateDeclaration:
     @pytest.mark.parametrize("refusal", REFUSALS, ids=lambda r: r.name)
-    async def test_each_refusal_is_a_422_with_its_published_text_and_changes_nothing(self, refusals_db, client, refusal):
+    async def test_each_refusal_is_a_422_with_its_published_text_and_changes_nothing(
+        self, refusals_db, client, refusal
+    ):
         attempt = await refusal.build(refusals_db.engine)
         token = await issue_token(refusals_db.engine, lead_provider=attempt.lead_provider)
         before = await snapshot(refusals_db.engine)
 
-        response = await client.post(DECLARATIONS, json=_body(attempt.attributes), headers=_headers(token, attempt.server_date))
+        response = await client.post(
+            DECLARATIONS, json=_body(attempt.attributes), headers=_headers(token, attempt.server_date)
+        )
 
         assert response.status_code == 422
         assert response.json() == {"errors": [{"title": refusal.attribute, "detail": refusal.message}]}
@@ -82,7 +86,12 @@ class TestCreateDeclaration:
 
     async def test_attributes_of_the_wrong_json_type_are_refused_not_crashed_on(self, refusals_db, client):
         token = await issue_token(refusals_db.engine, lead_provider=AMBITION)
-        attributes = {"participant_id": 7, "declaration_type": ["started"], "declaration_date": 20251001, "course_identifier": {}}
+        attributes = {
+            "participant_id": 7,
+            "declaration_type": ["started"],
+            "declaration_date": 20251001,
+            "course_identifier": {},
+        }
 
         response = await client.post(DECLARATIONS, json=_body(attributes), headers=bearer(token))
 
@@ -99,7 +108,9 @@ class TestCreateDeclaration:
         response = await client.post(DECLARATIONS, content=b"not json", headers=bearer(token))
         assert response.status_code == 400
         assert response.json() == {
-            "errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]
+            "errors": [
+                {"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}
+            ]
         }
         assert VALIDATOR.errors(DECLARATIONS, response.json(), method="post", status="400") == []
 
@@ -131,7 +142,9 @@ class TestTimeTravel:
         get_settings.cache_clear()
         try:
             async with _client_on_app() as production:
-                response = await production.post(DECLARATIONS, json=body, headers=_headers(token, "2025-09-01T00:00:00Z"))
+                response = await production.post(
+                    DECLARATIONS, json=body, headers=_headers(token, "2025-09-01T00:00:00Z")
+                )
         finally:
             monkeypatch.undo()
             get_settings.cache_clear()
@@ -147,11 +160,15 @@ def _client_on_app() -> httpx.AsyncClient:
 
 class TestVoidDeclaration:
     @pytest.mark.parametrize("refusal", VOID_REFUSALS, ids=lambda r: r.name)
-    async def test_each_refusal_is_a_422_with_its_published_text_and_changes_nothing(self, refusals_db, client, refusal):
+    async def test_each_refusal_is_a_422_with_its_published_text_and_changes_nothing(
+        self, refusals_db, client, refusal
+    ):
         token = await issue_token(refusals_db.engine, lead_provider=AMBITION)
         before = await snapshot(refusals_db.engine)
 
-        response = await client.put(f"{DECLARATIONS}/{void_target(refusal)}/void", headers=_headers(token, refusal.server_date))
+        response = await client.put(
+            f"{DECLARATIONS}/{void_target(refusal)}/void", headers=_headers(token, refusal.server_date)
+        )
 
         assert response.status_code == 422
         assert response.json() == {"errors": [{"title": "participant_declaration_id", "detail": refusal.message}]}

@@ -40,7 +40,12 @@ class TestIndex:
     ):
         response = await client.get(PATH, headers=await alpha(world_db.db.engine))
         assert ids(response) == names(
-            world, "moved_in_started", "moved_out_retained_2", "moved_out_started", "moved_in_retained_1", "moved_in_retained_3"
+            world,
+            "moved_in_started",
+            "moved_out_retained_2",
+            "moved_out_started",
+            "moved_in_retained_1",
+            "moved_in_retained_3",
         )
 
     async def test_each_item_is_a_participant_declaration_with_every_published_attribute(self, world_db, world, client):
@@ -72,11 +77,15 @@ class TestIndex:
         }
 
     async def test_a_paid_ect_started_declaration_with_an_uplift_shows_it_paid(self, world_db, world, client):
-        response = await client.get(f"{PATH}/{world.declarations['moved_in_started']}", headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            f"{PATH}/{world.declarations['moved_in_started']}", headers=await alpha(world_db.db.engine)
+        )
         assert response.json()["data"]["attributes"]["uplift_paid"] is True
         assert response.json()["data"]["attributes"]["lead_provider_name"] == "Beta Training"
 
-    async def test_the_cohort_filter_takes_a_comma_list_and_ignores_values_that_are_not_years(self, world_db, world, client):
+    async def test_the_cohort_filter_takes_a_comma_list_and_ignores_values_that_are_not_years(
+        self, world_db, world, client
+    ):
         headers = await alpha(world_db.db.engine)
         assert len(ids(await client.get(PATH, params={"filter[cohort]": "2023,2024"}, headers=headers))) == 5
         assert ids(await client.get(PATH, params={"filter[cohort]": "2024"}, headers=headers)) == []
@@ -84,7 +93,9 @@ class TestIndex:
 
     async def test_the_participant_filter_takes_a_comma_list(self, world_db, world, client):
         wanted = f"{world.participants['moved_out']},not-an-id,{world.participants['beta_only']}"
-        response = await client.get(PATH, params={"filter[participant_id]": wanted}, headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            PATH, params={"filter[participant_id]": wanted}, headers=await alpha(world_db.db.engine)
+        )
         assert ids(response) == names(world, "moved_out_retained_2", "moved_out_started")
 
     async def test_the_delivery_partner_filter_matches_the_partner_on_the_declaration(self, world_db, world, client):
@@ -98,7 +109,9 @@ class TestIndex:
         assert ids(response) == names(world, "moved_in_retained_1", "moved_in_retained_3")
 
     async def test_an_invalid_updated_since_is_the_published_400(self, world_db, world, client):
-        response = await client.get(PATH, params={"filter[updated_since]": "yesterday"}, headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            PATH, params={"filter[updated_since]": "yesterday"}, headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 400
         assert response.json() == BAD_UPDATED_SINCE
 
@@ -110,7 +123,10 @@ class TestIndex:
     async def test_pages_follow_the_same_order_and_a_page_past_the_end_is_empty(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
         everything = ids(await client.get(PATH, headers=headers))
-        pages = [ids(await client.get(PATH, params={"page[page]": n, "page[per_page]": 2}, headers=headers)) for n in (1, 2, 3, 4)]
+        pages = [
+            ids(await client.get(PATH, params={"page[page]": n, "page[per_page]": 2}, headers=headers))
+            for n in (1, 2, 3, 4)
+        ]
         assert pages[0] + pages[1] + pages[2] == everything
         assert [len(p) for p in pages] == [2, 2, 1, 0]
 
@@ -119,9 +135,13 @@ class TestIndex:
         assert response.status_code == 400
         assert response.json() == BAD_PAGE
 
-    async def test_a_sort_parameter_is_not_published_for_declarations_and_changes_nothing(self, world_db, world, client):
+    async def test_a_sort_parameter_is_not_published_for_declarations_and_changes_nothing(
+        self, world_db, world, client
+    ):
         headers = await alpha(world_db.db.engine)
-        assert ids(await client.get(PATH, params={"sort": "-created_at"}, headers=headers)) == ids(await client.get(PATH, headers=headers))
+        assert ids(await client.get(PATH, params={"sort": "-created_at"}, headers=headers)) == ids(
+            await client.get(PATH, headers=headers)
+        )
 
     async def test_an_analyst_gets_every_declaration(self, world_db, world, client):
         token = await issue_token(world_db.db.engine, role=Role.ANALYST)
@@ -143,12 +163,18 @@ class TestShow:
         assert response.json()["data"]["attributes"]["state"] == "submitted"
 
     async def test_another_providers_voided_declaration_is_not_found(self, world_db, world, client):
-        response = await client.get(f"{PATH}/{world.declarations['moved_in_retained_2']}", headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            f"{PATH}/{world.declarations['moved_in_retained_2']}", headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 404
         assert response.json() == NOT_FOUND
 
-    async def test_a_declaration_of_a_participant_the_provider_never_trained_is_not_found(self, world_db, world, client):
-        response = await client.get(f"{PATH}/{world.declarations['beta_only_started']}", headers=await alpha(world_db.db.engine))
+    async def test_a_declaration_of_a_participant_the_provider_never_trained_is_not_found(
+        self, world_db, world, client
+    ):
+        response = await client.get(
+            f"{PATH}/{world.declarations['beta_only_started']}", headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 404
         assert response.json() == NOT_FOUND
 
@@ -173,19 +199,31 @@ async def all_pages(client, path: str, headers: dict[str, str]) -> list[dict]:
 
 
 class TestSandbox:
-    async def test_each_provider_gets_every_declaration_it_made_as_stored_and_only_billable_ones_of_others(self, readonly_db, client):
+    async def test_each_provider_gets_every_declaration_it_made_as_stored_and_only_billable_ones_of_others(
+        self, readonly_db, client
+    ):
         async with read_connection(readonly_db.engine) as conn:
             providers = (await conn.execute(select(LeadProvider.__table__.c.id, LeadProvider.__table__.c.name))).all()
             stored = {r.id: r for r in await conn.execute(select(Declaration.__table__))}
             trained = {
                 (r.lead_provider_id, r.training_record_id)
                 for r in await conn.execute(
-                    select(Partnership.__table__.c.lead_provider_id, TrainingPeriod.__table__.c.training_record_id).join(
+                    select(
+                        Partnership.__table__.c.lead_provider_id, TrainingPeriod.__table__.c.training_record_id
+                    ).join(
                         Partnership.__table__, Partnership.__table__.c.id == TrainingPeriod.__table__.c.partnership_id
                     )
                 )
             }
-        assert {r.state for r in stored.values()} >= {"submitted", "eligible", "payable", "paid", "voided", "awaiting-clawback", "clawed-back"}
+        assert {r.state for r in stored.values()} >= {
+            "submitted",
+            "eligible",
+            "payable",
+            "paid",
+            "voided",
+            "awaiting-clawback",
+            "clawed-back",
+        }
         for lp_id, name in providers:
             items = await all_pages(client, PATH, bearer(await issue_token(readonly_db.engine, lead_provider=name)))
             got = {uuid.UUID(i["id"]): i["attributes"] for i in items}
@@ -195,7 +233,9 @@ class TestSandbox:
                 row = stored[key]
                 assert attributes["state"] == row.state
                 assert attributes["statement_id"] == (str(row.statement_id) if row.statement_id else None)
-                assert attributes["clawback_statement_id"] == (str(row.clawback_statement_id) if row.clawback_statement_id else None)
+                assert attributes["clawback_statement_id"] == (
+                    str(row.clawback_statement_id) if row.clawback_statement_id else None
+                )
                 assert attributes["lead_provider_name"] == row.lead_provider_name
                 if key not in own:
                     assert row.state in BILLABLE_STATES, name

@@ -26,7 +26,11 @@ from tests.rest.openapi_validation import ResponseValidator
 REPOSITORY = Path(__file__).resolve().parents[2]
 SERVED = served_document()
 REFERENCE = reference_document()
-NOT_FOUND = {"errors": [{"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}]}
+NOT_FOUND = {
+    "errors": [
+        {"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}
+    ]
+}
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -38,7 +42,9 @@ def resolved(schema: dict[str, Any], document: dict[str, Any] = SERVED) -> dict[
 
 def attributes_schema(path: str, document: dict[str, Any] = SERVED) -> dict[str, Any]:
     """The attributes schema of the resource a GET path answers (its items, for a list)."""
-    body = resolved(document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"], document)
+    body = resolved(
+        document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"], document
+    )
     data = resolved(body["properties"]["data"], document)
     resource = resolved(data["items"], document) if data.get("type") == "array" else data
     return resolved(resource["properties"]["attributes"], document)
@@ -69,11 +75,15 @@ class TestServedDocument:
     def test_the_document_says_it_needs_no_token_and_everything_else_does(self):
         assert SERVED["paths"][OPENAPI_PATH]["get"]["security"] == []
         assert SERVED["security"] == [{"bearerAuth": []}]
-        others = [op.get("security", SERVED["security"]) for p, _m, op in operations(SERVED["paths"]) if p != OPENAPI_PATH]
+        others = [
+            op.get("security", SERVED["security"]) for p, _m, op in operations(SERVED["paths"]) if p != OPENAPI_PATH
+        ]
         assert others and all(security == [{"bearerAuth": []}] for security in others)
 
     def test_the_reference_ships_inside_the_package(self):
-        globs = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["gateway"]
+        globs = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+            "gateway"
+        ]
         assert any(fnmatch.fnmatch("rest/reference/lead-provider-api-v3.openapi.json", glob) for glob in globs)
         assert REFERENCE["info"]["title"] == "Lead provider API - 3.0.0"
 
@@ -107,7 +117,9 @@ class TestPathFamilies:
     def test_partnerships_without_ecf_have_no_challenge_fields(self, path):
         properties = attributes_schema(path)["properties"]
         assert set(CHALLENGE_FIELDS) & set(properties) == set()
-        assert {"cohort", "urn", "school_id", "delivery_partner_id", "participants_currently_training"} <= set(properties)
+        assert {"cohort", "urn", "school_id", "delivery_partner_id", "participants_currently_training"} <= set(
+            properties
+        )
 
     @pytest.mark.parametrize("path", ["/api/v3/partnerships/ecf", "/api/v3/partnerships/ecf/{id}"])
     def test_partnerships_on_ecf_paths_keep_the_published_challenge_fields(self, path):
@@ -124,8 +136,16 @@ class TestPathFamilies:
         assert "challenged_reason" not in str(example)
 
     def test_the_other_resources_answer_the_same_schema_on_both_paths(self):
-        for path in ["/api/v3/schools/ecf", "/api/v3/participants/ecf/{id}", "/api/v3/unfunded-mentors/ecf", "/api/v3/participants/ecf/transfers"]:
-            assert SERVED["paths"][path]["get"]["responses"]["200"] == SERVED["paths"][without_ecf(path)]["get"]["responses"]["200"]
+        for path in [
+            "/api/v3/schools/ecf",
+            "/api/v3/participants/ecf/{id}",
+            "/api/v3/unfunded-mentors/ecf",
+            "/api/v3/participants/ecf/transfers",
+        ]:
+            assert (
+                SERVED["paths"][path]["get"]["responses"]["200"]
+                == SERVED["paths"][without_ecf(path)]["get"]["responses"]["200"]
+            )
 
 
 class TestAddedAttributes:
@@ -171,7 +191,10 @@ class TestNulls:
 
     @staticmethod
     def accepts_null(document: dict[str, Any], schema: str, attribute: str) -> bool:
-        root = {**document["components"]["schemas"][schema]["properties"][attribute], "components": document["components"]}
+        root = {
+            **document["components"]["schemas"][schema]["properties"][attribute],
+            "components": document["components"],
+        }
         return OAS30Validator(root).is_valid(None)
 
     @pytest.mark.parametrize(("schema", "attribute"), NULLABLE)
@@ -183,7 +206,10 @@ class TestNulls:
         assert not self.accepts_null(REFERENCE, schema, attribute)
 
     def test_values_besides_null_are_still_checked(self):
-        root = {**SERVED["components"]["schemas"]["ECFEnrolment"]["properties"]["withdrawal"], "components": SERVED["components"]}
+        root = {
+            **SERVED["components"]["schemas"]["ECFEnrolment"]["properties"]["withdrawal"],
+            "components": SERVED["components"],
+        }
         assert not OAS30Validator(root).is_valid({"reason": "bored", "date": "2024-01-01T00:00:00Z"})
         assert OAS30Validator(root).is_valid({"reason": "other", "date": "2024-01-01T00:00:00Z"})
 
@@ -214,8 +240,13 @@ class TestErrorResponses:
     def test_a_validation_error_body_is_documented_for_actions(self):
         body = {"errors": [{"title": "cohort", "detail": "Enter a '#/cohort'."}]}
         assert ResponseValidator(SERVED).errors("/api/v3/partnerships", body, method="post", status="422") == []
-        assert ResponseValidator(SERVED).errors("/api/v3/participant-declarations", body, method="post", status="422") == []
-        assert ResponseValidator(SERVED).errors("/api/v3/partnerships", {"error": []}, method="post", status="422") != []
+        assert (
+            ResponseValidator(SERVED).errors("/api/v3/participant-declarations", body, method="post", status="422")
+            == []
+        )
+        assert (
+            ResponseValidator(SERVED).errors("/api/v3/partnerships", {"error": []}, method="post", status="422") != []
+        )
 
 
 class TestRouteCoverage:

@@ -36,9 +36,20 @@ def _body(action: str, attributes: dict) -> dict:
     return {"data": {"type": f"participant-{action}", "attributes": attributes}}
 
 
-async def _put(client, db, participant: Case | str, action: str, attributes: dict, *, path: str = ECF, lead_provider: str | None = AMBITION):
+async def _put(
+    client,
+    db,
+    participant: Case | str,
+    action: str,
+    attributes: dict,
+    *,
+    path: str = ECF,
+    lead_provider: str | None = AMBITION,
+):
     participant_id = case_id(participant) if isinstance(participant, Case) else participant
-    return await client.put(f"{path}/{participant_id}/{action}", json=_body(action, attributes), headers=await _headers(db, lead_provider))
+    return await client.put(
+        f"{path}/{participant_id}/{action}", json=_body(action, attributes), headers=await _headers(db, lead_provider)
+    )
 
 
 async def _periods_of(db, participant: Case) -> list:
@@ -70,7 +81,9 @@ def _errors(refusal: ParticipantRefusal) -> dict:
 
 class TestRefusals:
     @pytest.mark.parametrize("refusal", PARTICIPANT_REFUSALS, ids=str)
-    async def test_each_refusal_is_a_422_with_the_published_message_and_changes_nothing(self, readonly_db, client, refusal):
+    async def test_each_refusal_is_a_422_with_the_published_message_and_changes_nothing(
+        self, readonly_db, client, refusal
+    ):
         before = await database_state(readonly_db.engine)
 
         response = await _put(client, readonly_db, refusal.participant, refusal.action, refusal.attributes)
@@ -92,7 +105,11 @@ class TestRefusals:
         ids=str,
     )
     async def test_a_participant_the_provider_does_not_see_is_not_found(self, readonly_db, client, action, participant):
-        attributes = {"course_identifier": "ecf-induction", "reason": "other", "schedule_identifier": "ecf-extended-september"}
+        attributes = {
+            "course_identifier": "ecf-induction",
+            "reason": "other",
+            "schedule_identifier": "ecf-extended-september",
+        }
         response = await _put(client, readonly_db, participant, action, attributes)
         assert response.status_code == 404
         assert response.json() == NOT_FOUND
@@ -100,19 +117,27 @@ class TestRefusals:
     @pytest.mark.parametrize("action", ["withdraw", "defer", "resume", "change-schedule"])
     async def test_an_analyst_is_forbidden_and_nothing_changes(self, readonly_db, client, action):
         before = await database_state(readonly_db.engine)
-        attributes = {"course_identifier": "ecf-induction", "reason": "other", "schedule_identifier": "ecf-extended-september"}
+        attributes = {
+            "course_identifier": "ecf-induction",
+            "reason": "other",
+            "schedule_identifier": "ecf-extended-september",
+        }
         response = await _put(client, readonly_db, Case.DEFERRED_OTHER, action, attributes, lead_provider=None)
         assert response.status_code == 403
         assert await database_state(readonly_db.engine) == before
 
     @pytest.mark.parametrize("body", [b"", b"{}", b'{"data": {"type": "participant-withdraw"}}', b'{"data": "x"}'])
     async def test_a_body_without_a_data_object_with_attributes_is_a_400(self, readonly_db, client, body):
-        response = await client.put(f"{ECF}/{case_id(Case.ACTIVE_ECT)}/withdraw", content=body, headers=await _headers(readonly_db))
+        response = await client.put(
+            f"{ECF}/{case_id(Case.ACTIVE_ECT)}/withdraw", content=body, headers=await _headers(readonly_db)
+        )
         assert response.status_code == 400
         assert response.json() == BAD_BODY
 
     async def test_every_attribute_reports_its_first_failure(self, readonly_db, client):
-        response = await _put(client, readonly_db, Case.ACTIVE_ECT, "withdraw", {"course_identifier": "ecf-mentor", "reason": ""})
+        response = await _put(
+            client, readonly_db, Case.ACTIVE_ECT, "withdraw", {"course_identifier": "ecf-mentor", "reason": ""}
+        )
         assert response.json() == {
             "errors": [
                 {
@@ -126,14 +151,21 @@ class TestRefusals:
 
 class TestWithdraw:
     @pytest.mark.parametrize("path", [ECF, NEWER])
-    async def test_withdraws_the_enrolment_and_answers_with_the_participant_as_its_get_renders_it(self, sandbox_db, client, path):
+    async def test_withdraws_the_enrolment_and_answers_with_the_participant_as_its_get_renders_it(
+        self, sandbox_db, client, path
+    ):
         (period,) = await _periods_of(sandbox_db, Case.ACTIVE_ECT)
         participant_before = await _updated_at(sandbox_db, _participants, case_id(Case.ACTIVE_ECT))
         partnership_before = await _updated_at(sandbox_db, _partnerships, period.partnership_id)
         started = clock.now()
 
         response = await _put(
-            client, sandbox_db, Case.ACTIVE_ECT, "withdraw", {"course_identifier": "ecf-induction", "reason": "moved-school"}, path=path
+            client,
+            sandbox_db,
+            Case.ACTIVE_ECT,
+            "withdraw",
+            {"course_identifier": "ecf-induction", "reason": "moved-school"},
+            path=path,
         )
 
         assert response.status_code == 200, response.text
@@ -149,7 +181,11 @@ class TestWithdraw:
 
     async def test_a_mentor_may_be_withdrawn_for_no_longer_being_a_mentor(self, sandbox_db, client):
         response = await _put(
-            client, sandbox_db, Case.FUNDED_MENTOR, "withdraw", {"course_identifier": "ecf-mentor", "reason": "mentor-no-longer-being-mentor"}
+            client,
+            sandbox_db,
+            Case.FUNDED_MENTOR,
+            "withdraw",
+            {"course_identifier": "ecf-mentor", "reason": "mentor-no-longer-being-mentor"},
         )
         assert response.status_code == 200, response.text
         (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
@@ -159,7 +195,9 @@ class TestWithdraw:
         (period,) = await _periods_of(sandbox_db, Case.LEAVING_ECT)
         assert period.finished_on > clock.today()
 
-        response = await _put(client, sandbox_db, Case.LEAVING_ECT, "withdraw", {"course_identifier": "ecf-induction", "reason": "other"})
+        response = await _put(
+            client, sandbox_db, Case.LEAVING_ECT, "withdraw", {"course_identifier": "ecf-induction", "reason": "other"}
+        )
 
         assert response.status_code == 200
         (withdrawn,) = await _periods_of(sandbox_db, Case.LEAVING_ECT)
@@ -168,17 +206,37 @@ class TestWithdraw:
 
 class TestDefer:
     async def test_defers_the_enrolment_keeping_the_reason(self, sandbox_db, client):
-        response = await _put(client, sandbox_db, Case.ACTIVE_ECT, "defer", {"course_identifier": "ecf-induction", "reason": "parental-leave"})
+        response = await _put(
+            client,
+            sandbox_db,
+            Case.ACTIVE_ECT,
+            "defer",
+            {"course_identifier": "ecf-induction", "reason": "parental-leave"},
+        )
 
         assert response.status_code == 200, response.text
         (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
-        assert (enrolment["training_status"], enrolment["deferral"]["reason"], enrolment["withdrawal"]) == ("deferred", "parental-leave", None)
+        assert (enrolment["training_status"], enrolment["deferral"]["reason"], enrolment["withdrawal"]) == (
+            "deferred",
+            "parental-leave",
+            None,
+        )
         (deferred,) = await _periods_of(sandbox_db, Case.ACTIVE_ECT)
-        assert (deferred.deferral_reason, deferred.finished_on, deferred.withdrawn_at) == ("parental-leave", clock.today(), None)
+        assert (deferred.deferral_reason, deferred.finished_on, deferred.withdrawn_at) == (
+            "parental-leave",
+            clock.today(),
+            None,
+        )
         assert deferred.deferred_at is not None
 
     async def test_a_deferred_participant_may_then_be_withdrawn(self, sandbox_db, client):
-        response = await _put(client, sandbox_db, Case.DEFERRED_OTHER, "withdraw", {"course_identifier": "ecf-induction", "reason": "other"})
+        response = await _put(
+            client,
+            sandbox_db,
+            Case.DEFERRED_OTHER,
+            "withdraw",
+            {"course_identifier": "ecf-induction", "reason": "other"},
+        )
         assert response.status_code == 200, response.text
         (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
         assert enrolment["training_status"] == "withdrawn"
@@ -198,13 +256,24 @@ class TestResume:
         kept, resumed = await _periods_of(sandbox_db, participant)
         assert tuple(kept) == tuple(old)
         assert (resumed.started_on, resumed.finished_on) == (clock.today(), None)
-        same = ("training_record_id", "school_id", "cohort_id", "partnership_id", "schedule_id", "training_programme", "email", "mentor_id")
+        same = (
+            "training_record_id",
+            "school_id",
+            "cohort_id",
+            "partnership_id",
+            "schedule_id",
+            "training_programme",
+            "email",
+            "mentor_id",
+        )
         assert [getattr(resumed, name) for name in same] == [getattr(old, name) for name in same]
         assert (resumed.withdrawn_at, resumed.deferred_at) == (None, None)
 
 
 class TestChangeSchedule:
-    async def test_ongoing_training_ends_on_the_old_schedule_and_carries_on_from_today_on_the_new(self, sandbox_db, client):
+    async def test_ongoing_training_ends_on_the_old_schedule_and_carries_on_from_today_on_the_new(
+        self, sandbox_db, client
+    ):
         (old,) = await _periods_of(sandbox_db, Case.ACTIVE_ECT)
 
         response = await _put(
@@ -217,18 +286,32 @@ class TestChangeSchedule:
 
         assert response.status_code == 200, response.text
         (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
-        assert (enrolment["schedule_identifier"], enrolment["cohort"], enrolment["training_status"]) == ("ecf-extended-september", "2025", "active")
+        assert (enrolment["schedule_identifier"], enrolment["cohort"], enrolment["training_status"]) == (
+            "ecf-extended-september",
+            "2025",
+            "active",
+        )
         ended, current = await _periods_of(sandbox_db, Case.ACTIVE_ECT)
         assert ended.id == old.id
         assert (ended.schedule_id, ended.started_on) == (old.schedule_id, old.started_on)
         assert ended.finished_on < clock.today() <= current.started_on
         assert current.schedule_id == schedule_id(2025, ScheduleIdentifier.EXTENDED_SEPTEMBER)
-        assert (current.partnership_id, current.mentor_id, current.email) == (old.partnership_id, old.mentor_id, old.email)
+        assert (current.partnership_id, current.mentor_id, current.email) == (
+            old.partnership_id,
+            old.mentor_id,
+            old.email,
+        )
 
     async def test_a_participant_may_return_to_the_frozen_cohort_it_came_from(self, sandbox_db, client):
-        attributes = {"course_identifier": "ecf-induction", "schedule_identifier": "ecf-extended-september", "cohort": "2022"}
+        attributes = {
+            "course_identifier": "ecf-induction",
+            "schedule_identifier": "ecf-extended-september",
+            "cohort": "2022",
+        }
 
-        response = await _put(client, sandbox_db, Case.MOVED_FROM_FROZEN_COHORT, "change-schedule", attributes, path=NEWER)
+        response = await _put(
+            client, sandbox_db, Case.MOVED_FROM_FROZEN_COHORT, "change-schedule", attributes, path=NEWER
+        )
 
         assert response.status_code == 200, response.text
         (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
@@ -246,10 +329,16 @@ class TestPublishedShapes:
             ("withdraw", Case.ACTIVE_ECT, {"course_identifier": "ecf-induction", "reason": "other"}),
             ("defer", Case.ACTIVE_ECT, {"course_identifier": "ecf-induction", "reason": "other"}),
             ("resume", Case.WITHDRAWN_OTHER, {"course_identifier": "ecf-induction"}),
-            ("change-schedule", Case.ACTIVE_ECT, {"course_identifier": "ecf-induction", "schedule_identifier": "ecf-extended-september"}),
+            (
+                "change-schedule",
+                Case.ACTIVE_ECT,
+                {"course_identifier": "ecf-induction", "schedule_identifier": "ecf-extended-september"},
+            ),
         ],
     )
-    async def test_every_answer_validates_against_the_served_openapi_document(self, sandbox_db, client, path, action, participant, attributes):
+    async def test_every_answer_validates_against_the_served_openapi_document(
+        self, sandbox_db, client, path, action, participant, attributes
+    ):
         documented = f"{path}/{{id}}/{action}"
 
         done = await _put(client, sandbox_db, participant, action, attributes, path=path)

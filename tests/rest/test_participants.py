@@ -19,7 +19,9 @@ PATHS = (ECF, NEWER)
 class TestIndex:
     @pytest.mark.parametrize("path", PATHS)
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
-    async def test_lists_the_providers_participants_as_the_database_holds_them(self, readonly_db, client, sandbox, path, lead_provider):
+    async def test_lists_the_providers_participants_as_the_database_holds_them(
+        self, readonly_db, client, sandbox, path, lead_provider
+    ):
         data = await list_all(client, path, await headers_for(readonly_db, lead_provider))
 
         expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider))
@@ -33,24 +35,39 @@ class TestIndex:
     async def test_an_ect_who_became_a_mentor_is_one_item_with_two_enrolments(self, readonly_db, client):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION))
         (item,) = [i for i in data if i["id"] == str(case_id(Case.ECT_THEN_MENTOR))]
-        assert [(e["participant_type"], e["cohort"]) for e in item["attributes"]["ecf_enrolments"]] == [("ect", "2021"), ("mentor", "2024")]
+        assert [(e["participant_type"], e["cohort"]) for e in item["attributes"]["ecf_enrolments"]] == [
+            ("ect", "2021"),
+            ("mentor", "2024"),
+        ]
 
     async def test_a_withdrawal_is_an_object_with_its_reason_and_date(self, readonly_db, client):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION))
         (item,) = [i for i in data if i["id"] == str(case_id(WITHDRAWN[next(iter(WITHDRAWN))]))]
         (enrolment,) = item["attributes"]["ecf_enrolments"]
         assert enrolment["withdrawal"] == {"reason": "left-teaching-profession", "date": "2025-02-10T11:00:00Z"}
-        assert (enrolment["training_status"], enrolment["participant_status"], enrolment["deferral"]) == ("withdrawn", "left", None)
+        assert (enrolment["training_status"], enrolment["participant_status"], enrolment["deferral"]) == (
+            "withdrawn",
+            "left",
+            None,
+        )
 
 
 class TestFilters:
     async def test_an_unknown_training_status_gives_an_empty_list(self, readonly_db, client):
-        assert await list_all(client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[training_status]": "paused"}) == []
+        assert (
+            await list_all(
+                client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[training_status]": "paused"}
+            )
+            == []
+        )
 
     async def test_training_status_keeps_participants_with_an_enrolment_in_it(self, readonly_db, client, sandbox):
-        data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[training_status]": "deferred"})
+        data = await list_all(
+            client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[training_status]": "deferred"}
+        )
         expected = [
-            r for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
+            r
+            for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
             if any(e["training_status"] == "deferred" for e in r["attributes"]["ecf_enrolments"])
         ]
         assert data == expected and data
@@ -58,13 +75,16 @@ class TestFilters:
     async def test_cohort_keeps_participants_enrolled_in_it(self, readonly_db, client, sandbox):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[cohort]": "2021,2022"})
         expected = [
-            r for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
+            r
+            for r in sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION))
             if any(e["cohort"] in ("2021", "2022") for e in r["attributes"]["ecf_enrolments"])
         ]
         assert data == expected and data
 
     async def test_a_cohort_that_is_not_a_year_matches_nothing(self, readonly_db, client):
-        assert await list_all(client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[cohort]": "latest"}) == []
+        assert (
+            await list_all(client, ECF, await headers_for(readonly_db, AMBITION), **{"filter[cohort]": "latest"}) == []
+        )
 
     async def test_from_participant_id_finds_the_participant_it_was_merged_into(self, readonly_db, client):
         params = {"filter[from_participant_id]": str(case_id(Case.MERGED_AWAY_PARTICIPANT))}
@@ -85,16 +105,22 @@ class TestFilters:
         assert data == [r for r in everyone if r["attributes"]["updated_at"] >= since]
 
     async def test_an_invalid_updated_since_is_a_bad_request(self, readonly_db, client):
-        response = await client.get(ECF, params={"filter[updated_since]": "last tuesday"}, headers=await headers_for(readonly_db, AMBITION))
+        response = await client.get(
+            ECF, params={"filter[updated_since]": "last tuesday"}, headers=await headers_for(readonly_db, AMBITION)
+        )
         assert response.status_code == 400
-        assert response.json() == {"errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]}
+        assert response.json() == {
+            "errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]
+        }
 
 
 class TestSortAndPages:
     async def test_sort_by_updated_at_descending_then_id(self, readonly_db, client, sandbox):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION), sort="-updated_at")
         expected = sorted(sandbox.participants_seen_by(sandbox.lead_provider_id(AMBITION)), key=lambda r: r["id"])
-        expected.sort(key=lambda r: r["attributes"]["updated_at"], reverse=True)  # stable: ids stay ascending within a tie
+        expected.sort(
+            key=lambda r: r["attributes"]["updated_at"], reverse=True
+        )  # stable: ids stay ascending within a tie
         assert ids(data) == ids(expected)
 
     async def test_an_unknown_sort_key_keeps_the_default_order(self, readonly_db, client):
@@ -118,20 +144,28 @@ class TestSortAndPages:
 
 class TestShow:
     @pytest.mark.parametrize("path", PATHS)
-    @pytest.mark.parametrize("case", [Case.ECT_THEN_MENTOR, Case.ECT_WITH_ID_CHANGE, Case.LEAVING_ECT, Case.TRANSFER_NEW_PROVIDER])
+    @pytest.mark.parametrize(
+        "case", [Case.ECT_THEN_MENTOR, Case.ECT_WITH_ID_CHANGE, Case.LEAVING_ECT, Case.TRANSFER_NEW_PROVIDER]
+    )
     async def test_shows_the_participant_as_the_database_holds_it(self, readonly_db, client, sandbox, path, case):
         response = await client.get(f"{path}/{case_id(case)}", headers=await headers_for(readonly_db, AMBITION))
         assert response.status_code == 200
         assert response.json() == {"data": sandbox.participant(case_id(case), sandbox.lead_provider_id(AMBITION))}
 
     async def test_each_provider_reads_its_own_enrolment_of_a_shared_participant(self, readonly_db, client, sandbox):
-        response = await client.get(f"{ECF}/{case_id(Case.TRANSFER_NEW_PROVIDER)}", headers=await headers_for(readonly_db, TEACH_FIRST))
-        assert response.json() == {"data": sandbox.participant(case_id(Case.TRANSFER_NEW_PROVIDER), sandbox.lead_provider_id(TEACH_FIRST))}
+        response = await client.get(
+            f"{ECF}/{case_id(Case.TRANSFER_NEW_PROVIDER)}", headers=await headers_for(readonly_db, TEACH_FIRST)
+        )
+        assert response.json() == {
+            "data": sandbox.participant(case_id(Case.TRANSFER_NEW_PROVIDER), sandbox.lead_provider_id(TEACH_FIRST))
+        }
         assert response.json()["data"]["attributes"]["ecf_enrolments"][0]["school_urn"] == "100003"
 
     @pytest.mark.parametrize("path", PATHS)
     async def test_another_providers_participant_is_not_found(self, readonly_db, client, path):
-        response = await client.get(f"{path}/{case_id(Case.ACTIVE_ECT)}", headers=await headers_for(readonly_db, TEACH_FIRST))
+        response = await client.get(
+            f"{path}/{case_id(Case.ACTIVE_ECT)}", headers=await headers_for(readonly_db, TEACH_FIRST)
+        )
         assert (response.status_code, response.json()) == (404, NOT_FOUND)
 
     async def test_a_malformed_id_is_not_found(self, readonly_db, client):

@@ -31,7 +31,12 @@ ECF = "/api/v3/partnerships/ecf"
 NEWER = "/api/v3/partnerships"
 PATHS = (ECF, NEWER)
 ALREADY_PARTNERED = {
-    "errors": [{"title": "school_id", "detail": "You are already in a confirmed partnership with this school for the entered cohort."}]
+    "errors": [
+        {
+            "title": "school_id",
+            "detail": "You are already in a confirmed partnership with this school for the entered cohort.",
+        }
+    ]
 }
 TEACH_FIRST_PARTNER = delivery_partner_id("Coastal Schools Teaching Hub")
 
@@ -41,7 +46,9 @@ _records = TrainingRecord.__table__
 
 VALIDATOR = ResponseValidator(served_document())
 
-postgres_only = pytest.mark.skipif(not IS_POSTGRES, reason="concurrent writers only race on PostgreSQL (SQLite serialises them)")
+postgres_only = pytest.mark.skipif(
+    not IS_POSTGRES, reason="concurrent writers only race on PostgreSQL (SQLite serialises them)"
+)
 
 
 async def _headers(db, lead_provider: str | None = AMBITION, server_date: str | None = None) -> dict[str, str]:
@@ -76,13 +83,17 @@ async def _home_partnership_2025(db):
 
 async def _partnerships_of(db, school: Case) -> list:
     async with read_connection(db.engine) as conn:
-        stmt = select(_partnerships).where(_partnerships.c.school_id == case_id(school), _partnerships.c.cohort_id == cohort_id(2025))
+        stmt = select(_partnerships).where(
+            _partnerships.c.school_id == case_id(school), _partnerships.c.cohort_id == cohort_id(2025)
+        )
         return (await conn.execute(stmt)).all()
 
 
 class TestCreate:
     @pytest.mark.parametrize("refusal", CREATE_PARTNERSHIP_REFUSALS, ids=str)
-    async def test_each_refusal_is_a_422_with_the_published_message_and_changes_nothing(self, readonly_db, client, refusal):
+    async def test_each_refusal_is_a_422_with_the_published_message_and_changes_nothing(
+        self, readonly_db, client, refusal
+    ):
         headers = await _headers(readonly_db, server_date=refusal.server_date)
         before = await database_state(readonly_db.engine)
 
@@ -120,15 +131,21 @@ class TestCreate:
             str(case_id(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST)),
             str(AMBITION_PARTNER),
         )
-        assert attributes["participants_currently_training"] == 1  # the ECT the school registered with an interest in Ambition
+        assert (
+            attributes["participants_currently_training"] == 1
+        )  # the ECT the school registered with an interest in Ambition
         assert ("status" in attributes) is (path == ECF)
 
     async def test_the_interested_participant_joins_the_new_partnership(self, sandbox_db, client):
-        response = await client.post(ECF, json=_new(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST), headers=await _headers(sandbox_db))
+        response = await client.post(
+            ECF, json=_new(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST), headers=await _headers(sandbox_db)
+        )
 
         async with read_connection(sandbox_db.engine) as conn:
-            stmt = select(_periods.c.partnership_id).join(_records, _records.c.id == _periods.c.training_record_id).where(
-                _records.c.participant_id == case_id(Case.EXPRESSION_OF_INTEREST_ECT)
+            stmt = (
+                select(_periods.c.partnership_id)
+                .join(_records, _records.c.id == _periods.c.training_record_id)
+                .where(_records.c.participant_id == case_id(Case.EXPRESSION_OF_INTEREST_ECT))
             )
             assert str((await conn.execute(stmt)).scalar_one()) == response.json()["data"]["id"]
 
@@ -141,7 +158,9 @@ class TestCreate:
 
     async def test_two_providers_partner_the_same_school_in_the_same_cohort(self, sandbox_db, client):
         ambition = await client.post(ECF, json=_new(), headers=await _headers(sandbox_db, AMBITION))
-        teach_first = await client.post(ECF, json=_new(partner=TEACH_FIRST_PARTNER), headers=await _headers(sandbox_db, TEACH_FIRST))
+        teach_first = await client.post(
+            ECF, json=_new(partner=TEACH_FIRST_PARTNER), headers=await _headers(sandbox_db, TEACH_FIRST)
+        )
         assert (ambition.status_code, teach_first.status_code) == (200, 200)
         assert len(await _partnerships_of(sandbox_db, Case.UNPARTNERED_ELIGIBLE_SCHOOL)) == 2
 
@@ -160,17 +179,25 @@ class TestCreate:
             client.post(ECF, json=_new(partner=TEACH_FIRST_PARTNER), headers=teach_first),
         )
         assert [r.status_code for r in responses] == [200, 200]
-        assert {row.lead_provider_id for row in await _partnerships_of(sandbox_db, Case.UNPARTNERED_ELIGIBLE_SCHOOL)} == {
+        assert {
+            row.lead_provider_id for row in await _partnerships_of(sandbox_db, Case.UNPARTNERED_ELIGIBLE_SCHOOL)
+        } == {
             lead_provider_id(AMBITION),
             lead_provider_id(TEACH_FIRST),
         }
 
     @postgres_only
-    async def test_concurrent_creates_by_one_provider_for_one_school_give_one_partnership_and_one_refusal(self, sandbox_db, client):
+    async def test_concurrent_creates_by_one_provider_for_one_school_give_one_partnership_and_one_refusal(
+        self, sandbox_db, client
+    ):
         headers = await _headers(sandbox_db)
         responses = await asyncio.gather(
             client.post(ECF, json=_new(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST), headers=headers),
-            client.post(ECF, json=_new(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST, partner=AMBITION_RECENT_PARTNER), headers=headers),
+            client.post(
+                ECF,
+                json=_new(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST, partner=AMBITION_RECENT_PARTNER),
+                headers=headers,
+            ),
         )
         assert sorted(r.status_code for r in responses) == [200, 422]
         (refused,) = [r for r in responses if r.status_code == 422]
@@ -190,7 +217,9 @@ class TestCreate:
         body["data"]["attributes"]["padding"] = "x" * (1024 * 1024)
         response = await client.post(ECF, json=body, headers=await _headers(readonly_db))
         assert response.status_code == 413
-        assert response.json() == {"errors": [{"title": "Payload too large", "detail": "The request body must not exceed 1 MB"}]}
+        assert response.json() == {
+            "errors": [{"title": "Payload too large", "detail": "The request body must not exceed 1 MB"}]
+        }
 
     async def test_a_content_length_of_superscript_digits_is_ignored_not_a_500(self, readonly_db, client):
         headers = [*(await _headers(readonly_db)).items(), ("Content-Length", b"\xb2")]
@@ -207,11 +236,15 @@ class TestCreate:
 
 class TestUpdate:
     @pytest.mark.parametrize("refusal", UPDATE_PARTNERSHIP_REFUSALS, ids=str)
-    async def test_each_refusal_is_a_422_with_the_published_message_and_changes_nothing(self, readonly_db, client, refusal):
+    async def test_each_refusal_is_a_422_with_the_published_message_and_changes_nothing(
+        self, readonly_db, client, refusal
+    ):
         partnership = await _home_partnership_2025(readonly_db)
         before = await database_state(readonly_db.engine)
 
-        response = await client.put(f"{ECF}/{partnership.id}", json=_update_body(refusal.attributes), headers=await _headers(readonly_db))
+        response = await client.put(
+            f"{ECF}/{partnership.id}", json=_update_body(refusal.attributes), headers=await _headers(readonly_db)
+        )
 
         assert response.status_code == 422, response.text
         assert response.json() == _errors(refusal)
@@ -223,7 +256,9 @@ class TestUpdate:
         headers = await _headers(sandbox_db)
 
         response = await client.put(
-            f"{path}/{partnership.id}", json=_update_body({"delivery_partner_id": str(AMBITION_RECENT_PARTNER)}), headers=headers
+            f"{path}/{partnership.id}",
+            json=_update_body({"delivery_partner_id": str(AMBITION_RECENT_PARTNER)}),
+            headers=headers,
         )
 
         assert response.status_code == 200, response.text
@@ -239,7 +274,9 @@ class TestUpdate:
     async def test_a_partnership_that_is_not_the_providers_own_is_not_found(self, readonly_db, client, partnership):
         async with read_connection(readonly_db.engine) as conn:
             theirs = (
-                await conn.execute(select(_partnerships.c.id).where(_partnerships.c.lead_provider_id == lead_provider_id(TEACH_FIRST)))
+                await conn.execute(
+                    select(_partnerships.c.id).where(_partnerships.c.lead_provider_id == lead_provider_id(TEACH_FIRST))
+                )
             ).first()[0]
         partnership_id = {"theirs": theirs, "unknown": UNKNOWN_ID, "malformed": "not-an-id"}[partnership]
         body = _update_body({"delivery_partner_id": str(AMBITION_RECENT_PARTNER)})
@@ -267,8 +304,14 @@ class TestPublishedShapes:
         refused = await client.post(path, json=_new(), headers=headers)
         bad = await client.post(path, content=b"{}", headers=headers)
         partnership_id = created.json()["data"]["id"]
-        updated = await client.put(f"{path}/{partnership_id}", json=_update_body({"delivery_partner_id": str(AMBITION_RECENT_PARTNER)}), headers=headers)
-        missing = await client.put(f"{path}/{UNKNOWN_ID}", json=_update_body({"delivery_partner_id": str(AMBITION_PARTNER)}), headers=headers)
+        updated = await client.put(
+            f"{path}/{partnership_id}",
+            json=_update_body({"delivery_partner_id": str(AMBITION_RECENT_PARTNER)}),
+            headers=headers,
+        )
+        missing = await client.put(
+            f"{path}/{UNKNOWN_ID}", json=_update_body({"delivery_partner_id": str(AMBITION_PARTNER)}), headers=headers
+        )
 
         assert [r.status_code for r in (created, refused, bad, updated, missing)] == [200, 422, 400, 200, 404]
         assert VALIDATOR.errors(path, created.json(), method="post") == []

@@ -7,7 +7,13 @@ import uuid
 import pytest
 
 from gateway.sandbox.cases import Case, case_id
-from gateway.sandbox.reference import AMBITION, TEACH_FIRST, LEAD_PROVIDER_NAMES, DELIVERY_PARTNER_OF_TWO_PROVIDERS, delivery_partner_id
+from gateway.sandbox.reference import (
+    AMBITION,
+    TEACH_FIRST,
+    LEAD_PROVIDER_NAMES,
+    DELIVERY_PARTNER_OF_TWO_PROVIDERS,
+    delivery_partner_id,
+)
 from tests.rest.support import NOT_FOUND, headers_for, list_all
 from tests.schools_in_database import expected_partnerships, lead_provider_ids
 
@@ -35,7 +41,9 @@ async def _expected(db, lead_provider: str | None) -> dict[str, dict]:
 class TestIndex:
     @pytest.mark.parametrize("path", PATHS)
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
-    async def test_lists_exactly_the_providers_own_partnerships_as_the_database_holds_them(self, readonly_db, client, path, lead_provider):
+    async def test_lists_exactly_the_providers_own_partnerships_as_the_database_holds_them(
+        self, readonly_db, client, path, lead_provider
+    ):
         data = await list_all(client, path, await headers_for(readonly_db, lead_provider))
 
         expected = await _expected(readonly_db, lead_provider)
@@ -88,7 +96,9 @@ class TestIndex:
         assert set(_by_id(data)) == {id_ for id_, a in expected.items() if a["updated_at"] >= since}
         assert 0 < len(data) < len(expected)
 
-    @pytest.mark.parametrize("sort", ["created_at", "-created_at", "updated_at", "-updated_at", "-updated_at,created_at", "nonsense"])
+    @pytest.mark.parametrize(
+        "sort", ["created_at", "-created_at", "updated_at", "-updated_at", "-updated_at,created_at", "nonsense"]
+    )
     async def test_sorts_by_the_requested_keys(self, readonly_db, client, sort):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION), sort=sort)
         first = sort.split(",")[0]
@@ -106,7 +116,9 @@ class TestIndex:
         every = await list_all(client, NEWER, headers)
         paged = []
         for number in range(1, len(every) // 3 + 2):
-            response = await client.get(NEWER, params={"page[per_page]": "3", "page[page]": str(number)}, headers=headers)
+            response = await client.get(
+                NEWER, params={"page[per_page]": "3", "page[page]": str(number)}, headers=headers
+            )
             paged.extend(response.json()["data"])
         past_the_end = await client.get(NEWER, params={"page[per_page]": "3", "page[page]": "1000"}, headers=headers)
 
@@ -124,12 +136,19 @@ class TestIndex:
         school = str(case_id(Case.SCHOOL_PARTNERED_BY_TWO_PROVIDERS))
         seen = {}
         for lead_provider in (AMBITION, TEACH_FIRST):
-            data = await list_all(client, NEWER, await headers_for(readonly_db, lead_provider), **{"filter[cohort]": "2024"})
+            data = await list_all(
+                client, NEWER, await headers_for(readonly_db, lead_provider), **{"filter[cohort]": "2024"}
+            )
             (seen[lead_provider],) = [item for item in data if item["attributes"]["school_id"] == school]
 
         assert seen[AMBITION]["id"] != seen[TEACH_FIRST]["id"]
-        assert seen[AMBITION]["attributes"]["delivery_partner_id"] == str(delivery_partner_id(DELIVERY_PARTNER_OF_TWO_PROVIDERS))
-        assert seen[TEACH_FIRST]["attributes"]["delivery_partner_id"] != seen[AMBITION]["attributes"]["delivery_partner_id"]
+        assert seen[AMBITION]["attributes"]["delivery_partner_id"] == str(
+            delivery_partner_id(DELIVERY_PARTNER_OF_TWO_PROVIDERS)
+        )
+        assert (
+            seen[TEACH_FIRST]["attributes"]["delivery_partner_id"]
+            != seen[AMBITION]["attributes"]["delivery_partner_id"]
+        )
 
 
 class TestShow:
@@ -140,7 +159,9 @@ class TestShow:
         for id_, attributes in list((await _expected(readonly_db, lead_provider)).items())[:5]:
             response = await client.get(f"{path}/{id_}", headers=headers)
             assert response.status_code == 200
-            assert response.json() == {"data": {"id": id_, "type": "partnership", "attributes": _published(path, attributes)}}
+            assert response.json() == {
+                "data": {"id": id_, "type": "partnership", "attributes": _published(path, attributes)}
+            }
 
     @pytest.mark.parametrize("path", PATHS)
     async def test_another_providers_partnership_is_the_published_404(self, readonly_db, client, path):

@@ -14,7 +14,20 @@ from tests.rest.support import NOT_FOUND
 from tests.support import bearer, issue_token
 
 PATH = "/api/v3/statements"
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 async def alpha(world_engine) -> dict[str, str]:
@@ -54,7 +67,9 @@ class TestIndex:
 
     async def test_the_ecf_type_keeps_every_statement_and_any_other_type_none(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
-        assert ids(await client.get(PATH, params={"filter[type]": "ecf"}, headers=headers)) == keys(world, "alpha_january", "alpha_april")
+        assert ids(await client.get(PATH, params={"filter[type]": "ecf"}, headers=headers)) == keys(
+            world, "alpha_january", "alpha_april"
+        )
         assert ids(await client.get(PATH, params={"filter[type]": "npq"}, headers=headers)) == []
 
     async def test_the_cohort_filter_keeps_statements_funding_those_years(self, world_db, world, client):
@@ -63,19 +78,26 @@ class TestIndex:
         assert ids(await client.get(PATH, params={"filter[cohort]": "2022"}, headers=headers)) == []
 
     async def test_an_invalid_updated_since_is_the_published_400(self, world_db, world, client):
-        response = await client.get(PATH, params={"filter[updated_since]": "2024-13-45"}, headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            PATH, params={"filter[updated_since]": "2024-13-45"}, headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 400
         assert response.json() == {
             "errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]
         }
 
     async def test_updated_since_in_the_future_finds_nothing(self, world_db, world, client):
-        response = await client.get(PATH, params={"filter[updated_since]": "2999-01-01"}, headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            PATH, params={"filter[updated_since]": "2999-01-01"}, headers=await alpha(world_db.db.engine)
+        )
         assert ids(response) == []
 
     async def test_pages_follow_payment_date(self, world_db, world, client):
         headers = await alpha(world_db.db.engine)
-        pages = [ids(await client.get(PATH, params={"page[page]": n, "page[per_page]": 1}, headers=headers)) for n in (1, 2, 3)]
+        pages = [
+            ids(await client.get(PATH, params={"page[page]": n, "page[per_page]": 1}, headers=headers))
+            for n in (1, 2, 3)
+        ]
         assert pages == [keys(world, "alpha_january"), keys(world, "alpha_april"), []]
 
     async def test_an_analyst_gets_every_statement(self, world_db, world, client):
@@ -85,17 +107,23 @@ class TestIndex:
 
 class TestShow:
     async def test_a_provider_gets_its_own_statement(self, world_db, world, client):
-        response = await client.get(f"{PATH}/{world.statements['alpha_april']}", headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            f"{PATH}/{world.statements['alpha_april']}", headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 200
         assert response.json()["data"]["attributes"]["month"] == "April"
 
     async def test_another_providers_statement_is_not_found(self, world_db, world, client):
-        response = await client.get(f"{PATH}/{world.statements['beta_january']}", headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            f"{PATH}/{world.statements['beta_january']}", headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 404
         assert response.json() == NOT_FOUND
 
     async def test_a_statement_without_output_fees_is_not_found(self, world_db, world, client):
-        response = await client.get(f"{PATH}/{world.statements['alpha_february']}", headers=await alpha(world_db.db.engine))
+        response = await client.get(
+            f"{PATH}/{world.statements['alpha_february']}", headers=await alpha(world_db.db.engine)
+        )
         assert response.status_code == 404
         assert response.json() == NOT_FOUND
 
@@ -114,13 +142,22 @@ class TestSandbox:
             providers = (await conn.execute(select(LeadProvider.__table__.c.id, LeadProvider.__table__.c.name))).all()
             stored = (
                 await conn.execute(
-                    select(statements, cohorts.c.year.label("cohort_year")).join(cohorts, cohorts.c.id == statements.c.cohort_id)
+                    select(statements, cohorts.c.year.label("cohort_year")).join(
+                        cohorts, cohorts.c.id == statements.c.cohort_id
+                    )
                 )
             ).all()
         assert {r.status for r in stored} == {"open", "payable", "paid"}
         for lp_id, name in providers:
-            response = await client.get(PATH, params={"page[per_page]": 3000}, headers=bearer(await issue_token(readonly_db.engine, lead_provider=name)))
-            expected = sorted((r for r in stored if r.lead_provider_id == lp_id and r.output_fee), key=lambda r: (r.payment_date, str(r.id)))
+            response = await client.get(
+                PATH,
+                params={"page[per_page]": 3000},
+                headers=bearer(await issue_token(readonly_db.engine, lead_provider=name)),
+            )
+            expected = sorted(
+                (r for r in stored if r.lead_provider_id == lp_id and r.output_fee),
+                key=lambda r: (r.payment_date, str(r.id)),
+            )
             assert expected, name
             assert ids(response) == [str(r.id) for r in expected], name
             for item, row in zip(response.json()["data"], expected):

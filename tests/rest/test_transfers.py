@@ -28,21 +28,32 @@ class TestIndex:
     async def test_updated_since_keeps_participants_changed_at_or_after_it(self, readonly_db, client, sandbox):
         everyone = sandbox.transfers_seen_by(sandbox.lead_provider_id(TEACH_FIRST))
         since = sorted(r["attributes"]["updated_at"] for r in everyone)[len(everyone) // 2]
-        data = await list_all(client, f"{PARTICIPANTS[0]}/transfers", await headers_for(readonly_db, TEACH_FIRST), **{"filter[updated_since]": since})
+        data = await list_all(
+            client,
+            f"{PARTICIPANTS[0]}/transfers",
+            await headers_for(readonly_db, TEACH_FIRST),
+            **{"filter[updated_since]": since},
+        )
         assert data == [r for r in everyone if r["attributes"]["updated_at"] >= since]
 
     async def test_an_invalid_updated_since_is_a_bad_request(self, readonly_db, client):
         response = await client.get(
-            f"{PARTICIPANTS[0]}/transfers", params={"filter[updated_since]": "2025-13-45"}, headers=await headers_for(readonly_db, AMBITION)
+            f"{PARTICIPANTS[0]}/transfers",
+            params={"filter[updated_since]": "2025-13-45"},
+            headers=await headers_for(readonly_db, AMBITION),
         )
         assert response.status_code == 400
-        assert response.json() == {"errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]}
+        assert response.json() == {
+            "errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]
+        }
 
     async def test_pages_cover_the_list_once_in_order(self, readonly_db, client):
         headers = await headers_for(readonly_db, AMBITION)
         everything = ids(await list_all(client, f"{PARTICIPANTS[1]}/transfers", headers))
         paged, number = [], 1
-        while page := await list_all(client, f"{PARTICIPANTS[1]}/transfers", headers, **{"page[per_page]": "6", "page[page]": str(number)}):
+        while page := await list_all(
+            client, f"{PARTICIPANTS[1]}/transfers", headers, **{"page[per_page]": "6", "page[page]": str(number)}
+        ):
             paged.extend(ids(page))
             number += 1
         assert paged == everything
@@ -51,7 +62,9 @@ class TestIndex:
 class TestShow:
     @pytest.mark.parametrize("participants", PARTICIPANTS)
     async def test_a_new_provider_transfer_as_the_leaving_provider_reads_it(self, readonly_db, client, participants):
-        response = await _show(client, participants, Case.TRANSFER_NEW_PROVIDER, await headers_for(readonly_db, AMBITION))
+        response = await _show(
+            client, participants, Case.TRANSFER_NEW_PROVIDER, await headers_for(readonly_db, AMBITION)
+        )
         assert response.status_code == 200
         (transfer,) = response.json()["data"]["attributes"]["transfers"]
         assert {k: transfer[k] for k in ("transfer_type", "status", "leaving", "joining")} == {
@@ -71,9 +84,13 @@ class TestShow:
             (Case.TRANSFER_INCOMPLETE, AMBITION),
         ],
     )
-    async def test_shows_the_transfers_as_the_database_holds_them(self, readonly_db, client, sandbox, case, lead_provider):
+    async def test_shows_the_transfers_as_the_database_holds_them(
+        self, readonly_db, client, sandbox, case, lead_provider
+    ):
         response = await _show(client, PARTICIPANTS[0], case, await headers_for(readonly_db, lead_provider))
-        assert response.json() == {"data": sandbox.participant_transfers(case_id(case), sandbox.lead_provider_id(lead_provider))}
+        assert response.json() == {
+            "data": sandbox.participant_transfers(case_id(case), sandbox.lead_provider_id(lead_provider))
+        }
 
     async def test_an_unknown_transfer_has_no_joining_side(self, readonly_db, client):
         response = await _show(client, PARTICIPANTS[0], Case.TRANSFER_UNKNOWN, await headers_for(readonly_db, AMBITION))
@@ -81,14 +98,22 @@ class TestShow:
         assert (transfer["transfer_type"], transfer["status"], transfer["joining"]) == ("unknown", "complete", None)
 
     async def test_a_transfer_still_to_come_is_incomplete(self, readonly_db, client):
-        response = await _show(client, PARTICIPANTS[0], Case.TRANSFER_INCOMPLETE, await headers_for(readonly_db, AMBITION))
+        response = await _show(
+            client, PARTICIPANTS[0], Case.TRANSFER_INCOMPLETE, await headers_for(readonly_db, AMBITION)
+        )
         (transfer,) = response.json()["data"]["attributes"]["transfers"]
         assert (transfer["transfer_type"], transfer["status"]) == ("new_school", "incomplete")
 
     @pytest.mark.parametrize(
         "case, lead_provider",
-        [(Case.TRANSFER_NEW_SCHOOL, TEACH_FIRST), (Case.TRANSFER_NEW_PROVIDER, BEST_PRACTICE_NETWORK), (Case.ACTIVE_ECT, AMBITION)],
+        [
+            (Case.TRANSFER_NEW_SCHOOL, TEACH_FIRST),
+            (Case.TRANSFER_NEW_PROVIDER, BEST_PRACTICE_NETWORK),
+            (Case.ACTIVE_ECT, AMBITION),
+        ],
     )
-    async def test_a_participant_with_no_transfer_the_provider_is_on_a_side_of_is_not_found(self, readonly_db, client, case, lead_provider):
+    async def test_a_participant_with_no_transfer_the_provider_is_on_a_side_of_is_not_found(
+        self, readonly_db, client, case, lead_provider
+    ):
         response = await _show(client, PARTICIPANTS[0], case, await headers_for(readonly_db, lead_provider))
         assert (response.status_code, response.json()) == (404, NOT_FOUND)

@@ -162,7 +162,10 @@ class TestDeterminism:
         again = await seed_sandbox(empty_db.engine, scale=1)
         assert again.counts == {} and "already holds rows" in str(again)
         async with empty_db.engine.connect() as connection:
-            assert await connection.scalar(select(func.count()).select_from(T["participants"])) == first.counts["participants"]
+            assert (
+                await connection.scalar(select(func.count()).select_from(T["participants"]))
+                == first.counts["participants"]
+            )
         reset = await seed_sandbox(empty_db.engine, scale=1, reset=True)
         assert reset.counts == first.counts
         assert "participants" in str(reset)
@@ -215,17 +218,26 @@ class TestScales:
         (db, summary), _ = scale_two
         async with db.engine.connect() as connection:
             if db.is_postgres:
-                analysed = (await connection.execute(
-                    text("SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('participants', 'declarations')")
-                )).all()
+                analysed = (
+                    await connection.execute(
+                        text(
+                            "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('participants', 'declarations')"
+                        )
+                    )
+                ).all()
                 assert len(analysed) == 2 and all(last_analyze is not None for _, last_analyze in analysed)
-                estimated = await connection.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'declarations'"))
+                estimated = await connection.scalar(
+                    text("SELECT reltuples FROM pg_class WHERE relname = 'declarations'")
+                )
             else:
-                stats = (await connection.execute(text("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl IN ('participants', 'declarations')"))).all()
+                stats = (
+                    await connection.execute(
+                        text("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl IN ('participants', 'declarations')")
+                    )
+                ).all()
                 assert {tbl for tbl, _ in stats} == {"participants", "declarations"}
                 estimated = max(int(stat.split()[0]) for tbl, stat in stats if tbl == "declarations")
         assert estimated == summary.counts["declarations"]
-
 
     async def test_the_indexes_are_those_the_migrations_made(self, scale_two, empty_db):
         # The bulk load drops the secondary indexes of the bulk tables and builds them again at the end.
@@ -255,7 +267,11 @@ class TestProgress:
         lines = stream.getvalue().splitlines()
         assert "\r" not in stream.getvalue() and len(lines) == 10
         assert lines[0].startswith("seeding [###") and " 10% " in lines[0] and "100%" in lines[-1]
-        assert "participants 2,155" in lines[-1] and "declarations 9,517" in lines[-1] and "all tables 15,821 rows" in lines[-1]
+        assert (
+            "participants 2,155" in lines[-1]
+            and "declarations 9,517" in lines[-1]
+            and "all tables 15,821 rows" in lines[-1]
+        )
 
     def test_a_terminal_gets_one_line_redrawn(self):
         stream = io.StringIO()
@@ -297,7 +313,9 @@ class TestReferenceData:
             milestones[m.schedule_id][m.declaration_type] = (m.start_date, m.milestone_date)
         years = {c.id: c.year for c in await rows(conn, "cohorts")}
         by_key = {(years[s.cohort_id], s.identifier): s.id for s in schedules}
-        assert len(schedules) == 6 * 12 and {identifier for _, identifier in by_key} == {i.value for i in ScheduleIdentifier}
+        assert len(schedules) == 6 * 12 and {identifier for _, identifier in by_key} == {
+            i.value for i in ScheduleIdentifier
+        }
         for (year, identifier), schedule in by_key.items():
             expected = 9 if "extended" in identifier else 6
             assert len(milestones[schedule]) == expected, (year, identifier)
@@ -305,7 +323,10 @@ class TestReferenceData:
         assert standard_2022["started"] == (date(2022, 6, 1), date(2022, 12, 31))
         assert standard_2022["completed"] == (date(2024, 4, 1), date(2024, 7, 31))
         assert milestones[by_key[(2024, "ecf-standard-april")]]["completed"] == (date(2027, 1, 1), date(2027, 3, 31))
-        assert milestones[by_key[(2021, "ecf-standard-september")]]["retained-1"] == (date(2021, 9, 1), date(2022, 1, 31))
+        assert milestones[by_key[(2021, "ecf-standard-september")]]["retained-1"] == (
+            date(2021, 9, 1),
+            date(2022, 1, 31),
+        )
         assert set(milestones[by_key[(2023, "ecf-extended-january")]].values()) == {(date(2024, 1, 1), None)}
         assert set(milestones[by_key[(2025, "ecf-standard-september")]].values()) == {(date(2025, 6, 1), None)}
         assert set(milestones[by_key[(2025, "ecf-standard-april")]].values()) == {(date(2026, 4, 1), None)}
@@ -324,8 +345,13 @@ class TestReferenceData:
         assert names[case_id(Case.DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS)] == DELIVERY_PARTNER_WITHOUT_RECENT_COHORTS
 
     async def test_every_partnership_has_a_provider_relationship(self, conn):
-        relationships = {(r.lead_provider_id, r.delivery_partner_id, r.cohort_id) for r in await rows(conn, "provider_relationships")}
-        assert all((p.lead_provider_id, p.delivery_partner_id, p.cohort_id) in relationships for p in await rows(conn, "partnerships"))
+        relationships = {
+            (r.lead_provider_id, r.delivery_partner_id, r.cohort_id) for r in await rows(conn, "provider_relationships")
+        }
+        assert all(
+            (p.lead_provider_id, p.delivery_partner_id, p.cohort_id) in relationships
+            for p in await rows(conn, "partnerships")
+        )
 
 
 class TestStatements:
@@ -369,9 +395,13 @@ class TestSchools:
         school_cohorts = await rows(conn, "school_cohorts")
         assert {sc.eligible_for_funding for sc in school_cohorts} == {True, False}
         assert {sc.induction_tutor_name is None for sc in school_cohorts} == {True, False}
-        ineligible = await rows(conn, "school_cohorts", T["school_cohorts"].c.school_id == case_id(Case.INELIGIBLE_SCHOOL))
+        ineligible = await rows(
+            conn, "school_cohorts", T["school_cohorts"].c.school_id == case_id(Case.INELIGIBLE_SCHOOL)
+        )
         assert len(ineligible) == 6 and not any(sc.eligible_for_funding for sc in ineligible)
-        no_tutor = await rows(conn, "school_cohorts", T["school_cohorts"].c.school_id == case_id(Case.SCHOOL_WITHOUT_INDUCTION_TUTOR))
+        no_tutor = await rows(
+            conn, "school_cohorts", T["school_cohorts"].c.school_id == case_id(Case.SCHOOL_WITHOUT_INDUCTION_TUTOR)
+        )
         assert all(sc.eligible_for_funding and sc.induction_tutor_name is None for sc in no_tutor)
 
     async def test_one_school_is_partnered_by_two_providers_in_the_same_cohort(self, conn):
@@ -407,7 +437,9 @@ class TestSchools:
                 assert not provider_led
             programmes[p.training_programme] += 1
         assert programmes["provider_led"] and programmes["school_led"]
-        school_led = await rows(conn, "training_periods", T["training_periods"].c.school_id == case_id(Case.SCHOOL_LED_ONLY_SCHOOL))
+        school_led = await rows(
+            conn, "training_periods", T["training_periods"].c.school_id == case_id(Case.SCHOOL_LED_ONLY_SCHOOL)
+        )
         assert school_led and all(p.training_programme == "school_led" for p in school_led)
         assert any(p.schedule_id is None for p in school_led)
 
@@ -415,13 +447,18 @@ class TestSchools:
 class TestParticipants:
     async def test_trns_are_seven_digits_and_two_distinct_participants_share_one(self, conn):
         participants = await rows(conn, "participants")
-        assert all(p.teacher_reference_number is None or re.fullmatch(r"\d{7}", p.teacher_reference_number) for p in participants)
+        assert all(
+            p.teacher_reference_number is None or re.fullmatch(r"\d{7}", p.teacher_reference_number)
+            for p in participants
+        )
         by_id = {p.id: p for p in participants}
         first, second = by_id[case_id(Case.TRN_TWIN_FIRST)], by_id[case_id(Case.TRN_TWIN_SECOND)]
         assert first.teacher_reference_number == second.teacher_reference_number and first.id != second.id
 
     async def test_one_participant_is_an_ect_and_then_a_mentor(self, conn):
-        records = await rows(conn, "training_records", T["training_records"].c.participant_id == case_id(Case.ECT_THEN_MENTOR))
+        records = await rows(
+            conn, "training_records", T["training_records"].c.participant_id == case_id(Case.ECT_THEN_MENTOR)
+        )
         assert sorted(r.participant_type for r in records) == ["ect", "mentor"]
         periods = await periods_by_record(conn)
         ect = next(r for r in records if r.participant_type == "ect")
@@ -434,7 +471,9 @@ class TestParticipants:
         providers_of_mentor = defaultdict(set)
         for record_id, record_periods in periods.items():
             if records[record_id].participant_type == "mentor":
-                providers_of_mentor[records[record_id].participant_id] |= {p.lead_provider_id for p in record_periods if p.lead_provider_id}
+                providers_of_mentor[records[record_id].participant_id] |= {
+                    p.lead_provider_id for p in record_periods if p.lead_provider_id
+                }
         unfunded = set()
         for record_id, record_periods in periods.items():
             for p in record_periods:
@@ -470,7 +509,12 @@ def participant_status(period, today: date) -> str:
 class TestTrainingPeriods:
     @pytest.mark.parametrize(
         ("case", "status"),
-        [(Case.ACTIVE_ECT, "active"), (Case.JOINING_ECT, "joining"), (Case.LEAVING_ECT, "leaving"), (Case.LEFT_ECT, "left")],
+        [
+            (Case.ACTIVE_ECT, "active"),
+            (Case.JOINING_ECT, "joining"),
+            (Case.LEAVING_ECT, "leaving"),
+            (Case.LEFT_ECT, "left"),
+        ],
     )
     async def test_a_participant_in_each_status_relative_to_today(self, conn, case, status):
         periods = await periods_by_record(conn)
@@ -493,7 +537,9 @@ class TestTrainingPeriods:
         assert {p.deferral_reason for p in periods} == {r.value for r in DeferralReason}
         records = {r.id: r for r in await rows(conn, "training_records")}
         for reason, case in DEFERRED.items():
-            assert [p.deferral_reason for p in periods if records[p.training_record_id].participant_id == case_id(case)] == [reason.value]
+            assert [
+                p.deferral_reason for p in periods if records[p.training_record_id].participant_id == case_id(case)
+            ] == [reason.value]
 
 
 def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, TransferStatus]]:
@@ -508,7 +554,11 @@ def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, 
         if joining is None:
             kind = TransferType.UNKNOWN
         else:
-            kind = TransferType.NEW_PROVIDER if joining.lead_provider_id != leaving.lead_provider_id else TransferType.NEW_SCHOOL
+            kind = (
+                TransferType.NEW_PROVIDER
+                if joining.lead_provider_id != leaving.lead_provider_id
+                else TransferType.NEW_SCHOOL
+            )
         future = leaving.finished_on > today or (joining is not None and joining.started_on > today)
         found.append((kind, TransferStatus.INCOMPLETE if future else TransferStatus.COMPLETE))
     return found
@@ -531,7 +581,11 @@ class TestTransfers:
 
     async def test_the_bulk_has_transfers_of_every_kind(self, conn):
         today = clock.today()
-        kinds = {t for record_periods in (await periods_by_record(conn)).values() for t, _ in transfers_of(record_periods, today)}
+        kinds = {
+            t
+            for record_periods in (await periods_by_record(conn)).values()
+            for t, _ in transfers_of(record_periods, today)
+        }
         assert kinds == set(TransferType)
 
 
@@ -567,11 +621,17 @@ class TestDeclarations:
                 assert d.voided_at is not None
             else:
                 assert d.clawback_statement_id is None
-            assert (d.voided_at is not None) == (state in (DeclarationState.VOIDED, DeclarationState.AWAITING_CLAWBACK, DeclarationState.CLAWED_BACK))
-            assert (d.ineligible_for_funding_reason == "duplicate_declaration") == (state is DeclarationState.INELIGIBLE)
+            assert (d.voided_at is not None) == (
+                state in (DeclarationState.VOIDED, DeclarationState.AWAITING_CLAWBACK, DeclarationState.CLAWED_BACK)
+            )
+            assert (d.ineligible_for_funding_reason == "duplicate_declaration") == (
+                state is DeclarationState.INELIGIBLE
+            )
 
     async def test_the_awaiting_clawback_case_waits_on_an_open_statement(self, conn):
-        (declaration,) = await rows(conn, "declarations", T["declarations"].c.id == case_id(Case.DECLARATION_AWAITING_CLAWBACK))
+        (declaration,) = await rows(
+            conn, "declarations", T["declarations"].c.id == case_id(Case.DECLARATION_AWAITING_CLAWBACK)
+        )
         (clawback,) = await rows(conn, "statements", T["statements"].c.id == declaration.clawback_statement_id)
         assert clawback.status == StatementStatus.OPEN
 
@@ -585,25 +645,40 @@ class TestDeclarations:
         participants = {p.id: p for p in await rows(conn, "participants")}
         declarations = await rows(conn, "declarations")
         billable = {
-            (participants[d.participant_id].teacher_reference_number, d.declaration_type, d.course_identifier, d.participant_id)
+            (
+                participants[d.participant_id].teacher_reference_number,
+                d.declaration_type,
+                d.course_identifier,
+                d.participant_id,
+            )
             for d in declarations
             if d.state in {s.value for s in BILLABLE_STATES}
         }
         for d in declarations:
             if d.state == DeclarationState.INELIGIBLE:
                 trn = participants[d.participant_id].teacher_reference_number
-                assert any(t == trn and ty == d.declaration_type and c == d.course_identifier and p != d.participant_id for t, ty, c, p in billable)
+                assert any(
+                    t == trn and ty == d.declaration_type and c == d.course_identifier and p != d.participant_id
+                    for t, ty, c, p in billable
+                )
 
     async def test_declarations_are_dated_in_their_milestone_window_and_capture_the_period(self, conn):
         periods = await periods_by_record(conn)
-        windows = {(m.schedule_id, m.declaration_type): (m.start_date, m.milestone_date) for m in await rows(conn, "milestones")}
+        windows = {
+            (m.schedule_id, m.declaration_type): (m.start_date, m.milestone_date)
+            for m in await rows(conn, "milestones")
+        }
         names = {lp.id: lp.name for lp in await rows(conn, "lead_providers")}
         records = {r.id: r for r in await rows(conn, "training_records")}
         now = clock.now()
         declarations = await rows(conn, "declarations")
         for d in declarations:
             day = d.declaration_date.date()
-            period = next(p for p in periods[d.training_record_id] if p.started_on <= day and (p.finished_on is None or day <= p.finished_on))
+            period = next(
+                p
+                for p in periods[d.training_record_id]
+                if p.started_on <= day and (p.finished_on is None or day <= p.finished_on)
+            )
             start, end = windows[(period.schedule_id, d.declaration_type)]
             assert start <= day and (end is None or day <= end), d
             assert (d.lead_provider_id, d.delivery_partner_id, d.mentor_id, d.cohort_id) == (
@@ -613,7 +688,11 @@ class TestDeclarations:
                 period.cohort_id,
             )
             assert d.lead_provider_name == names[d.lead_provider_id]
-            assert d.course_identifier == ("ecf-induction" if records[d.training_record_id].participant_type == ParticipantType.ECT else "ecf-mentor")
+            assert d.course_identifier == (
+                "ecf-induction"
+                if records[d.training_record_id].participant_type == ParticipantType.ECT
+                else "ecf-mentor"
+            )
             assert d.participant_id == records[d.training_record_id].participant_id
             assert d.declaration_date <= d.created_at <= d.updated_at <= now
             assert d.submission_digest == submission_digest(
@@ -644,7 +723,13 @@ class TestCases:
         for case in Case:
             assert await find_case(conn, case) == case_id(case)
         assert await find_case(conn, "ACTIVE_ECT") == await find_case(conn, "active ect") == case_id(Case.ACTIVE_ECT)
-        assert {table for table, _ in CASE_TABLES.values()} == {"schools", "delivery_partners", "participants", "participant_id_changes", "declarations"}
+        assert {table for table, _ in CASE_TABLES.values()} == {
+            "schools",
+            "delivery_partners",
+            "participants",
+            "participant_id_changes",
+            "declarations",
+        }
 
     async def test_find_case_raises_not_found_on_an_empty_database(self, empty_db):
         async with empty_db.engine.connect() as connection:
@@ -664,7 +749,9 @@ class TestCases:
 class TestTokens:
     async def test_one_token_per_lead_provider_and_one_for_the_analyst_none_stored_in_clear(self, sandbox_db):
         issued = await sandbox_tokens(sandbox_db.engine)
-        assert sorted(label for label, _ in issued) == sorted([f"lead provider {name}" for name in LEAD_PROVIDER_NAMES] + ["analyst"])
+        assert sorted(label for label, _ in issued) == sorted(
+            [f"lead provider {name}" for name in LEAD_PROVIDER_NAMES] + ["analyst"]
+        )
         async with sandbox_db.engine.connect() as connection:
             stored = (await connection.execute(select(T["api_tokens"]))).all()
         assert len(stored) == len(issued)
@@ -675,10 +762,25 @@ class TestTokens:
 
 class TestSubmissionDigest:
     def test_the_same_instant_in_another_zone_gives_the_same_digest(self):
-        args = {"lead_provider_id": uuid.uuid4(), "participant_id": uuid.uuid4(), "declaration_type": "started", "course_identifier": "ecf-induction"}
-        utc = submission_digest(**args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held=None)
+        args = {
+            "lead_provider_id": uuid.uuid4(),
+            "participant_id": uuid.uuid4(),
+            "declaration_type": "started",
+            "course_identifier": "ecf-induction",
+        }
+        utc = submission_digest(
+            **args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held=None
+        )
         plus_one = timezone(timedelta(hours=1))
-        assert utc == submission_digest(**args, declaration_date=datetime(2025, 1, 1, 10, tzinfo=plus_one), evidence_held=None)
-        assert utc == submission_digest(**{**args, "lead_provider_id": str(args["lead_provider_id"]).upper()}, declaration_date=datetime(2025, 1, 1, 9), evidence_held=None)
-        assert utc != submission_digest(**args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held="other")
+        assert utc == submission_digest(
+            **args, declaration_date=datetime(2025, 1, 1, 10, tzinfo=plus_one), evidence_held=None
+        )
+        assert utc == submission_digest(
+            **{**args, "lead_provider_id": str(args["lead_provider_id"]).upper()},
+            declaration_date=datetime(2025, 1, 1, 9),
+            evidence_held=None,
+        )
+        assert utc != submission_digest(
+            **args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held="other"
+        )
         assert re.fullmatch(r"[0-9a-f]{64}", utc)

@@ -48,10 +48,17 @@ PARTICIPANT_DECLARATION_ID = "participant_declaration_id"
 ALREADY_VOIDED = "The declaration has already been voided."
 CLAWED_BACK = "This declaration has been clawed-back, so you can only view it."
 
-VOIDABLE_UNPAID = (DeclarationState.SUBMITTED, DeclarationState.ELIGIBLE, DeclarationState.PAYABLE, DeclarationState.INELIGIBLE)
+VOIDABLE_UNPAID = (
+    DeclarationState.SUBMITTED,
+    DeclarationState.ELIGIBLE,
+    DeclarationState.PAYABLE,
+    DeclarationState.INELIGIBLE,
+)
 
 
-async def create_declaration(conn: AsyncConnection, caller: Caller, submission: DeclarationSubmission) -> DeclarationRow:
+async def create_declaration(
+    conn: AsyncConnection, caller: Caller, submission: DeclarationSubmission
+) -> DeclarationRow:
     """Record a declaration, or answer the standing one an identical earlier submission made."""
     lead_provider_id = caller.require_lead_provider()
     parsed = parse_submission(submission)
@@ -80,7 +87,11 @@ async def create_declaration(conn: AsyncConnection, caller: Caller, submission: 
     declaration_id = uuid.uuid4()
     try:
         async with conn.begin_nested():
-            await conn.execute(_declarations.insert().values(**_new_row(declaration_id, caller, parsed, submission, training, facts, digest)))
+            await conn.execute(
+                _declarations.insert().values(
+                    **_new_row(declaration_id, caller, parsed, submission, training, facts, digest)
+                )
+            )
     except IntegrityError:
         # Lost a race with a concurrent submission that passed the same checks.
         if (earlier := await find_resubmission(conn, digest)) is not None:
@@ -94,15 +105,25 @@ async def create_declaration(conn: AsyncConnection, caller: Caller, submission: 
 def _accepted(parsed: ParsedSubmission, training: TrainingFacts):
     assert parsed.declaration_type is not None
     return accepted_evidence(
-        detailed=training.detailed_evidence_types, role=training.participant_type, declaration_type=parsed.declaration_type
+        detailed=training.detailed_evidence_types,
+        role=training.participant_type,
+        declaration_type=parsed.declaration_type,
     )
 
 
 def _digest(
-    lead_provider_id: uuid.UUID, parsed: ParsedSubmission, submission: DeclarationSubmission, training: TrainingFacts | None
+    lead_provider_id: uuid.UUID,
+    parsed: ParsedSubmission,
+    submission: DeclarationSubmission,
+    training: TrainingFacts | None,
 ) -> str | None:
     """The fingerprint of a well-formed submission for a participant the caller trains in that role."""
-    if training is None or parsed.declaration_type is None or parsed.declaration_date is None or parsed.course_identifier is None:
+    if (
+        training is None
+        or parsed.declaration_type is None
+        or parsed.declaration_date is None
+        or parsed.course_identifier is None
+    ):
         return None
     if submission.evidence_held is not None and not isinstance(submission.evidence_held, str):
         return None
@@ -126,7 +147,11 @@ def _new_row(
     digest: str,
 ) -> dict:
     if facts.duplicate_elsewhere:
-        state, statement_id, reason = DeclarationState.INELIGIBLE, None, IneligibleForFundingReason.DUPLICATE_DECLARATION.value
+        state, statement_id, reason = (
+            DeclarationState.INELIGIBLE,
+            None,
+            IneligibleForFundingReason.DUPLICATE_DECLARATION.value,
+        )
     elif training.eligible_for_funding:
         state, statement_id, reason = DeclarationState.ELIGIBLE, facts.statement_id, None
     else:

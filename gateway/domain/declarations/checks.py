@@ -30,7 +30,9 @@ PARTICIPANT_NOT_RECOGNISED = (
     "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."
 )
 ENTER_COURSE_IDENTIFIER = "Enter a '#/course_identifier'."
-COURSE_NOT_RECOGNISED = "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."
+COURSE_NOT_RECOGNISED = (
+    "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."
+)
 ENTER_DECLARATION_DATE = "Enter a '#/declaration_date'."
 INVALID_DECLARATION_DATE = "Enter a valid RCF3339 '#/declaration_date'."  # sic: the published text
 FUTURE_DECLARATION_DATE = "The '#/declaration_date' value cannot be a future date. Check the date and try again."
@@ -96,7 +98,9 @@ def declaration_errors(
     if training is not None and declared_at is not None and declaration_type is not None:
         if facts.milestone is not None:
             errors.add(DECLARATION_DATE, window_error(facts.milestone, declared_at))
-        if training.cohort_year >= SEQUENCE_CHECKED_FROM and out_of_sequence(declaration_type, declared_at, facts.billable):
+        if training.cohort_year >= SEQUENCE_CHECKED_FROM and out_of_sequence(
+            declaration_type, declared_at, facts.billable
+        ):
             errors.add(DECLARATION_DATE, OUT_OF_SEQUENCE)
 
     if is_blank(submission.declaration_type):

@@ -23,10 +23,15 @@ DETAILED = (
     EvidenceHeld.MATERIALS_ENGAGED_WITH_OFFLINE,
     EvidenceHeld.OTHER,
 )
-ENGAGEMENT = (EvidenceHeld.SEVENTY_FIVE_PERCENT_ENGAGEMENT_MET, EvidenceHeld.SEVENTY_FIVE_PERCENT_ENGAGEMENT_MET_REDUCED_INDUCTION)
+ENGAGEMENT = (
+    EvidenceHeld.SEVENTY_FIVE_PERCENT_ENGAGEMENT_MET,
+    EvidenceHeld.SEVENTY_FIVE_PERCENT_ENGAGEMENT_MET_REDUCED_INDUCTION,
+)
 
 
-def accepted_evidence(*, detailed: bool, role: ParticipantType, declaration_type: DeclarationType) -> tuple[EvidenceHeld, ...] | None:
+def accepted_evidence(
+    *, detailed: bool, role: ParticipantType, declaration_type: DeclarationType
+) -> tuple[EvidenceHeld, ...] | None:
     """The values accepted for this declaration; ``None`` when evidence is ignored."""
     if not detailed:
         return None if declaration_type is DeclarationType.STARTED else SIMPLE

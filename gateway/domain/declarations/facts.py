@@ -121,7 +121,8 @@ async def load_submission_facts(
         found = (
             await conn.execute(
                 select(_milestones.c.start_date, _milestones.c.milestone_date).where(
-                    _milestones.c.schedule_id == training.schedule_id, _milestones.c.declaration_type == declaration_type.value
+                    _milestones.c.schedule_id == training.schedule_id,
+                    _milestones.c.declaration_type == declaration_type.value,
                 )
             )
         ).first()
@@ -138,7 +139,9 @@ async def load_submission_facts(
     return facts
 
 
-async def _billable_under_same_trn(conn: AsyncConnection, training: TrainingFacts, declaration_type: DeclarationType) -> bool:
+async def _billable_under_same_trn(
+    conn: AsyncConnection, training: TrainingFacts, declaration_type: DeclarationType
+) -> bool:
     others = (
         select(_declarations.c.id)
         .select_from(

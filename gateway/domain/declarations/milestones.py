@@ -10,9 +10,7 @@ from gateway.vocabulary import DeclarationType
 
 BEFORE_MILESTONE_START = "Declaration date must be on or after the milestone start date for the same declaration type."
 AFTER_MILESTONE_DATE = "Declaration date must be on or before the milestone date for the same declaration type."
-OUT_OF_SEQUENCE = (
-    "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant."
-)
+OUT_OF_SEQUENCE = "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant."
 
 SEQUENCE_CHECKED_FROM = 2025
 """Windows have no end from this cohort on, so the order of a participant's declarations is checked instead."""
@@ -46,7 +44,9 @@ def window_error(window: MilestoneWindow, declared_at: datetime) -> str | None:
     return None
 
 
-def out_of_sequence(declaration_type: DeclarationType, declared_at: datetime, others: Iterable[DatedDeclaration]) -> bool:
+def out_of_sequence(
+    declaration_type: DeclarationType, declared_at: datetime, others: Iterable[DatedDeclaration]
+) -> bool:
     """Dated before a declaration of an earlier type, or after one of a later type (equal dates are in order)."""
     position = TYPE_ORDER.index(declaration_type)
     for other in others:

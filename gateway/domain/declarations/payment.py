@@ -51,10 +51,14 @@ async def next_open_output_statement(conn: AsyncConnection, target: PaymentTarge
     return (await conn.execute(stmt)).scalars().first()
 
 
-async def next_open_output_statements(conn: AsyncConnection, targets: set[PaymentTarget]) -> dict[PaymentTarget, uuid.UUID]:
+async def next_open_output_statements(
+    conn: AsyncConnection, targets: set[PaymentTarget]
+) -> dict[PaymentTarget, uuid.UUID]:
     """``next_open_output_statement`` for several lead provider and cohort pairs (one statement per pair)."""
     found: dict[PaymentTarget, uuid.UUID] = {}
-    for target in sorted(targets, key=lambda t: (str(t.lead_provider_id), str(t.cohort_id))):  # one lock order for everyone
+    for target in sorted(
+        targets, key=lambda t: (str(t.lead_provider_id), str(t.cohort_id))
+    ):  # one lock order for everyone
         statement_id = await next_open_output_statement(conn, target)
         if statement_id is not None:
             found[target] = statement_id

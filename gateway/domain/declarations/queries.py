@@ -38,7 +38,9 @@ DEFAULT_ORDER = (SortKey("created_at"),)
 UPLIFT_PAID_STATES = (DeclarationState.PAID, DeclarationState.AWAITING_CLAWBACK, DeclarationState.CLAWED_BACK)
 
 
-def uplift_paid(*, declaration_type: str, course_identifier: str, state: str, pupil_premium_uplift: bool, sparsity_uplift: bool) -> bool:
+def uplift_paid(
+    *, declaration_type: str, course_identifier: str, state: str, pupil_premium_uplift: bool, sparsity_uplift: bool
+) -> bool:
     """An uplift is paid with an ECT's started declaration once that declaration has been paid
     (clawing it back later does not unpay it), when the training record carries an uplift."""
     return (
@@ -197,7 +199,12 @@ def _filtered(caller: Caller, filters: DeclarationFilters) -> Select:
 
 
 async def list_declarations(
-    conn: AsyncConnection, caller: Caller, *, filters: DeclarationFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: DeclarationFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[DeclarationRow]:
     stmt = windowed(_filtered(caller, filters), SORTABLE, _declarations.c.id, order, page)
     return [declaration_row(r) for r in await conn.execute(stmt)]
@@ -212,7 +219,9 @@ async def get_declaration(conn: AsyncConnection, caller: Caller, declaration_id:
     return one_found(found, declaration_id)
 
 
-async def declarations_by_id(conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, DeclarationRow]:
+async def declarations_by_id(
+    conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, DeclarationRow]:
     found: dict[uuid.UUID, DeclarationRow] = {}
     for chunk in chunked(ids):
         for r in await conn.execute(_visible_to(caller).where(key_in(conn, _declarations.c.id, chunk))):
@@ -227,7 +236,10 @@ async def declarations_by_participant(
     found: dict[uuid.UUID, list[DeclarationRow]] = defaultdict(list)
     for chunk in chunked(participant_ids):
         stmt = ordered(
-            _visible_to(caller).where(key_in(conn, _declarations.c.participant_id, chunk)), SORTABLE, _declarations.c.id, DEFAULT_ORDER
+            _visible_to(caller).where(key_in(conn, _declarations.c.participant_id, chunk)),
+            SORTABLE,
+            _declarations.c.id,
+            DEFAULT_ORDER,
         )
         for r in await conn.execute(stmt):
             found[r.participant_id].append(declaration_row(r))
@@ -241,7 +253,8 @@ async def declarations_by_statement(
     found: dict[uuid.UUID, list[DeclarationRow]] = defaultdict(list)
     for chunk in chunked(statement_ids):
         on_statement = or_(
-            key_in(conn, _declarations.c.statement_id, chunk), key_in(conn, _declarations.c.clawback_statement_id, chunk)
+            key_in(conn, _declarations.c.statement_id, chunk),
+            key_in(conn, _declarations.c.clawback_statement_id, chunk),
         )
         stmt = ordered(_visible_to(caller).where(on_statement), SORTABLE, _declarations.c.id, DEFAULT_ORDER)
         wanted = set(chunk)

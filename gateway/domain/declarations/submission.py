@@ -99,7 +99,9 @@ def parse_rfc3339(value: Any) -> datetime | None:
         zone = timezone(-offset if sign == "-" else offset)
     microseconds = int((fraction or "0")[:6].ljust(6, "0"))
     try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), microseconds, tzinfo=zone)
+        moment = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), microseconds, tzinfo=zone
+        )
         return moment.astimezone(timezone.utc)
     except ValueError:  # month 13, hour 29, 30 February...
         return None
@@ -110,4 +112,3 @@ def parse_rfc3339(value: Any) -> datetime | None:
 def rfc3339(moment: datetime) -> str:
     """A moment as the published messages show it: UTC, whole seconds, ``Z``."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-

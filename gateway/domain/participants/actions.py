@@ -59,9 +59,13 @@ _cohorts = Cohort.__table__
 _declarations = Declaration.__table__
 
 COURSE_MISSING = "Enter a '#/course_identifier'."
-COURSE_NOT_RECOGNISED = "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."
+COURSE_NOT_RECOGNISED = (
+    "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."
+)
 REASON_MISSING = "Enter a '#/reason'."
-REASON_NOT_RECOGNISED = "The entered '#/reason' is not recognised for the given participant. Check details and try again."
+REASON_NOT_RECOGNISED = (
+    "The entered '#/reason' is not recognised for the given participant. Check details and try again."
+)
 ALREADY_WITHDRAWN = "The '#/participant_id' is already withdrawn."
 ALREADY_DEFERRED = "The '#/participant_id' is already deferred."
 ALREADY_ACTIVE = "The '#/participant_id' is already active."
@@ -76,7 +80,9 @@ NO_PARTNERSHIP_IN_COHORT = (
     "You cannot change a participant to this cohort as you do not have a partnership with the school for the cohort. "
     "Contact the DfE for assistance."
 )
-PAYMENTS_FROZEN_COHORT = "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort."
+PAYMENTS_FROZEN_COHORT = (
+    "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort."
+)
 
 _WITHDRAWAL_REASONS = {reason.value for reason in WithdrawalReason}
 _DEFERRAL_REASONS = {reason.value for reason in DeferralReason}
@@ -110,7 +116,9 @@ class _Period:
         return training_status(self.withdrawn_at, self.deferred_at)
 
 
-async def _latest_periods(conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID) -> dict[ParticipantType, _Period]:
+async def _latest_periods(
+    conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID
+) -> dict[ParticipantType, _Period]:
     """The participant's latest period of each role with the caller, its training records locked for the action.
     ``NotFound`` when there is none: the participant is not visible to the caller."""
     # Serialises actions on one participant (PostgreSQL; SQLite's writers are serialised already).
@@ -148,7 +156,9 @@ async def _latest_periods(conn: AsyncConnection, caller: Caller, participant_id:
     return periods
 
 
-def _check_course(checks: Validation, periods: dict[ParticipantType, _Period], course_identifier: str | None) -> _Period | None:
+def _check_course(
+    checks: Validation, periods: dict[ParticipantType, _Period], course_identifier: str | None
+) -> _Period | None:
     """The period the action is about, or None once ``course_identifier`` has failed."""
     course = given(course_identifier)
     role = ROLE_FOR_COURSE.get(course) if course is not None else None  # vocabulary members compare as their text
@@ -160,7 +170,9 @@ def _check_course(checks: Validation, periods: dict[ParticipantType, _Period], c
 async def _touch(conn: AsyncConnection, participant_id: uuid.UUID, *partnership_ids: uuid.UUID) -> None:
     now = clock.now()
     await conn.execute(update(_participants).where(_participants.c.id == participant_id).values(updated_at=now))
-    await conn.execute(update(_partnerships).where(_partnerships.c.id.in_(list(set(partnership_ids)))).values(updated_at=now))
+    await conn.execute(
+        update(_partnerships).where(_partnerships.c.id.in_(list(set(partnership_ids)))).values(updated_at=now)
+    )
 
 
 def _finished_by(period: _Period, today: date) -> date:
@@ -168,7 +180,12 @@ def _finished_by(period: _Period, today: date) -> date:
 
 
 async def withdraw_participant(
-    conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID, *, course_identifier: str | None, reason: str | None
+    conn: AsyncConnection,
+    caller: Caller,
+    participant_id: uuid.UUID,
+    *,
+    course_identifier: str | None,
+    reason: str | None,
 ) -> ParticipantRow:
     caller.require_lead_provider()
     periods = await _latest_periods(conn, caller, participant_id)
@@ -182,7 +199,10 @@ async def withdraw_participant(
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.WITHDRAWN, ALREADY_WITHDRAWN)
         checks.check(
             "reason",
-            lambda: period.participant_type is ParticipantType.ECT and reason == WithdrawalReason.MENTOR_NO_LONGER_BEING_MENTOR,
+            lambda: (
+                period.participant_type is ParticipantType.ECT
+                and reason == WithdrawalReason.MENTOR_NO_LONGER_BEING_MENTOR
+            ),
             ECT_NOT_A_MENTOR,
         )
     checks.raise_if_failed()
@@ -198,7 +218,12 @@ async def withdraw_participant(
 
 
 async def defer_participant(
-    conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID, *, course_identifier: str | None, reason: str | None
+    conn: AsyncConnection,
+    caller: Caller,
+    participant_id: uuid.UUID,
+    *,
+    course_identifier: str | None,
+    reason: str | None,
 ) -> ParticipantRow:
     caller.require_lead_provider()
     periods = await _latest_periods(conn, caller, participant_id)
@@ -331,7 +356,9 @@ async def _schedule_change(
                 )
             )
         ).scalar()
-        earlier_period = exists().where(_periods.c.training_record_id == period.training_record_id, _periods.c.cohort_id == target.id)
+        earlier_period = exists().where(
+            _periods.c.training_record_id == period.training_record_id, _periods.c.cohort_id == target.id
+        )
         belonged_to_target = bool((await conn.execute(select(earlier_period))).scalar())
     return _ScheduleChange(source, target, schedule, milestones, declarations, partnership_id, belonged_to_target)
 
@@ -373,13 +400,24 @@ async def change_schedule(
         MENTOR_REDUCED_SCHEDULE,
     )
     checks.check("participant_id", lambda: period.training_status is TrainingStatus.WITHDRAWN, WITHDRAWN_PARTICIPANT)
-    checks.check("schedule_identifier", lambda: _invalidates(change.declarations, change.milestones), INVALIDATES_DECLARATIONS)
+    checks.check(
+        "schedule_identifier", lambda: _invalidates(change.declarations, change.milestones), INVALIDATES_DECLARATIONS
+    )
     if change.changes_cohort:
         checks.check("cohort", lambda: change.partnership_id is None, NO_PARTNERSHIP_IN_COHORT)
-        checks.check("cohort", lambda: _is_frozen(target, now) and not change.belonged_to_target, PAYMENTS_FROZEN_COHORT)
+        checks.check(
+            "cohort", lambda: _is_frozen(target, now) and not change.belonged_to_target, PAYMENTS_FROZEN_COHORT
+        )
     checks.raise_if_failed()
 
-    await _move(conn, period, schedule_id=schedule.id, cohort_id=target.id, partnership_id=change.partnership_id, today=now.date())
+    await _move(
+        conn,
+        period,
+        schedule_id=schedule.id,
+        cohort_id=target.id,
+        partnership_id=change.partnership_id,
+        today=now.date(),
+    )
     if change.changes_cohort:
         if _is_frozen(change.source, now) or _is_frozen(target, now):
             # Leaving a frozen cohort marks the record; returning to the frozen cohort it came from clears the mark.
@@ -395,7 +433,13 @@ async def change_schedule(
 
 
 async def _move(
-    conn: AsyncConnection, period: _Period, *, schedule_id: uuid.UUID, cohort_id: uuid.UUID, partnership_id: uuid.UUID, today: date
+    conn: AsyncConnection,
+    period: _Period,
+    *,
+    schedule_id: uuid.UUID,
+    cohort_id: uuid.UUID,
+    partnership_id: uuid.UUID,
+    today: date,
 ) -> None:
     """Put the training on the new schedule, cohort and partnership, keeping the history of the old ones.
 
@@ -414,5 +458,7 @@ async def _move(
         return
     await conn.execute(update(_periods).where(_periods.c.id == period.id).values(finished_on=today - timedelta(days=1)))
     await conn.execute(
-        insert(_periods).values(**_continuation(period, started_on=today, finished_on=period.finished_on, **new_placement))
+        insert(_periods).values(
+            **_continuation(period, started_on=today, finished_on=period.finished_on, **new_placement)
+        )
     )

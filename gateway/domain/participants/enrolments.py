@@ -269,7 +269,11 @@ def _enrolment(row, today: date) -> EnrolmentRow:
 
 
 async def enrolments_by_participant(
-    conn: AsyncConnection, caller: Caller, participant_ids: Sequence[uuid.UUID], *, lead_provider_id: uuid.UUID | None = None
+    conn: AsyncConnection,
+    caller: Caller,
+    participant_ids: Sequence[uuid.UUID],
+    *,
+    lead_provider_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[EnrolmentRow]]:
     """Each participant's enrolments as the caller sees them, ECT first."""
     today = clock.today()

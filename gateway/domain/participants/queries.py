@@ -31,7 +31,13 @@ from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
-from gateway.domain.participants.enrolments import EnrolmentRow, enrolments_by_participant, latest_periods, provider_scope, training_status_sql
+from gateway.domain.participants.enrolments import (
+    EnrolmentRow,
+    enrolments_by_participant,
+    latest_periods,
+    provider_scope,
+    training_status_sql,
+)
 from gateway.vocabulary import TrainingStatus
 
 _participants = Participant.__table__
@@ -45,7 +51,10 @@ Key = TypeVar("Key")
 
 # Published sort keys of every participant-keyed list (participants, transfers, unfunded mentors); each sorts the same
 # names on its scoped subquery (``columns_of``).
-SORTABLE: dict[str, ColumnElement] = {"created_at": _participants.c.created_at, "updated_at": _participants.c.updated_at}
+SORTABLE: dict[str, ColumnElement] = {
+    "created_at": _participants.c.created_at,
+    "updated_at": _participants.c.updated_at,
+}
 DEFAULT_ORDER = (SortKey("created_at"),)
 
 
@@ -150,7 +159,9 @@ def _where_enrolment(stmt: Select, caller: Caller, filters: ParticipantFilters) 
     latest = latest_periods(caller, filters.lead_provider_id)
     enrolled = select(latest.c.participant_id).where(latest.c.rank == 1)
     if filters.cohort_years is not None:
-        enrolled = enrolled.join(_cohorts, _cohorts.c.id == latest.c.cohort_id).where(_cohorts.c.year.in_(filters.cohort_years))
+        enrolled = enrolled.join(_cohorts, _cohorts.c.id == latest.c.cohort_id).where(
+            _cohorts.c.year.in_(filters.cohort_years)
+        )
     if filters.training_statuses is not None:
         statuses = [s for s in filters.training_statuses if s in TrainingStatus._value2member_map_]
         enrolled = enrolled.where(training_status_sql(latest.c.withdrawn_at, latest.c.deferred_at).in_(statuses))
@@ -176,7 +187,12 @@ def _listed(caller: Caller, filters: ParticipantFilters) -> tuple[Select, Subque
 
 
 async def list_participants(
-    conn: AsyncConnection, caller: Caller, *, filters: ParticipantFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: ParticipantFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[ParticipantRow]:
     stmt, visible = _listed(caller, filters)
     rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
@@ -254,8 +270,12 @@ async def participant_id_changes_by_participant(
     return found
 
 
-async def _complete(conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None) -> list[ParticipantRow]:
-    participants = [ParticipantRow(r.id, r.full_name, r.teacher_reference_number, r.created_at, r.updated_at) for r in rows]
+async def _complete(
+    conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None
+) -> list[ParticipantRow]:
+    participants = [
+        ParticipantRow(r.id, r.full_name, r.teacher_reference_number, r.created_at, r.updated_at) for r in rows
+    ]
     ids = [p.id for p in participants]
     enrolments = await enrolments_by_participant(conn, caller, ids, lead_provider_id=lead_provider_id)
     id_changes = await participant_id_changes_by_participant(conn, ids)

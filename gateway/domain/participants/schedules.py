@@ -62,14 +62,18 @@ _SCHEDULE_COLUMNS = (
 
 
 def _schedule(row) -> ScheduleRow:
-    return ScheduleRow(row.id, row.cohort_id, row.year, ScheduleIdentifier(row.identifier), row.name, row.created_at, row.updated_at)
+    return ScheduleRow(
+        row.id, row.cohort_id, row.year, ScheduleIdentifier(row.identifier), row.name, row.created_at, row.updated_at
+    )
 
 
 def _with_cohort():
     return select(*_SCHEDULE_COLUMNS).join(_cohorts, _cohorts.c.id == _schedules.c.cohort_id)
 
 
-async def schedules_by_id(conn: AsyncConnection, _caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ScheduleRow]:
+async def schedules_by_id(
+    conn: AsyncConnection, _caller: Caller, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ScheduleRow]:
     found: dict[uuid.UUID, ScheduleRow] = {}
     for chunk in chunked(ids):
         for row in await conn.execute(_with_cohort().where(key_in(conn, _schedules.c.id, chunk))):

@@ -88,7 +88,9 @@ class ParticipantTransfersRow:
     transfers: list[TransferRow] = field(default_factory=list)
 
 
-def transfer_type(leaving_provider_id: uuid.UUID | None, joining: bool, joining_provider_id: uuid.UUID | None) -> TransferType:
+def transfer_type(
+    leaving_provider_id: uuid.UUID | None, joining: bool, joining_provider_id: uuid.UUID | None
+) -> TransferType:
     if not joining:
         return TransferType.UNKNOWN
     return TransferType.NEW_PROVIDER if leaving_provider_id != joining_provider_id else TransferType.NEW_SCHOOL
@@ -100,7 +102,9 @@ def transfer_status(leaving_finished_on: date, joining_started_on: date | None, 
     return TransferStatus.COMPLETE
 
 
-def _sequenced(caller: Caller, lead_provider_id: uuid.UUID | None, participant_ids: Sequence[uuid.UUID] | None, dialect: str) -> Subquery:
+def _sequenced(
+    caller: Caller, lead_provider_id: uuid.UUID | None, participant_ids: Sequence[uuid.UUID] | None, dialect: str
+) -> Subquery:
     """Every period of the relevant training records, side by side with the period that follows it."""
     window = {
         "partition_by": _periods.c.training_record_id,
@@ -157,19 +161,29 @@ def _owned_by_caller(owner_id: ColumnElement, caller: Caller, lead_provider_id: 
 
 
 def _transfer_periods(
-    caller: Caller, lead_provider_id: uuid.UUID | None, participant_ids: Sequence[uuid.UUID] | None = None, dialect: str = ""
+    caller: Caller,
+    lead_provider_id: uuid.UUID | None,
+    participant_ids: Sequence[uuid.UUID] | None = None,
+    dialect: str = "",
 ) -> tuple[Select, Subquery]:
     seq = _sequenced(caller, lead_provider_id, participant_ids, dialect)
     stmt = select(seq).where(
         seq.c.finished_on.is_not(None),
         or_(seq.c.next_id.is_(None), seq.c.next_school_id != seq.c.school_id),
-        or_(_owned_by_caller(seq.c.owner_id, caller, lead_provider_id), _owned_by_caller(seq.c.next_owner_id, caller, lead_provider_id)),
+        or_(
+            _owned_by_caller(seq.c.owner_id, caller, lead_provider_id),
+            _owned_by_caller(seq.c.next_owner_id, caller, lead_provider_id),
+        ),
     )
     return stmt, seq
 
 
 async def transfers_by_participant(
-    conn: AsyncConnection, caller: Caller, participant_ids: Sequence[uuid.UUID], *, lead_provider_id: uuid.UUID | None = None
+    conn: AsyncConnection,
+    caller: Caller,
+    participant_ids: Sequence[uuid.UUID],
+    *,
+    lead_provider_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[TransferRow]]:
     """Each participant's transfers visible to the caller, in the order they happened."""
     today = clock.today()
@@ -178,7 +192,10 @@ async def transfers_by_participant(
         transfers, _ = _transfer_periods(caller, lead_provider_id, chunk, conn.dialect.name)
         t = transfers.subquery("transfers")
         leaving_school, joining_school = _schools.alias("leaving_school"), _schools.alias("joining_school")
-        leaving_provider, joining_provider = _lead_providers.alias("leaving_provider"), _lead_providers.alias("joining_provider")
+        leaving_provider, joining_provider = (
+            _lead_providers.alias("leaving_provider"),
+            _lead_providers.alias("joining_provider"),
+        )
         stmt = (
             select(
                 t,
@@ -199,11 +216,18 @@ async def transfers_by_participant(
 
 
 def _transfer(row, today: date) -> TransferRow:
-    leaving = TransferSide(row.school_id, row.leaving_urn, row.cohort_id, row.provider_id, row.leaving_provider_name, row.finished_on)
+    leaving = TransferSide(
+        row.school_id, row.leaving_urn, row.cohort_id, row.provider_id, row.leaving_provider_name, row.finished_on
+    )
     joining = None
     if row.next_id is not None:
         joining = TransferSide(
-            row.next_school_id, row.joining_urn, row.next_cohort_id, row.next_provider_id, row.joining_provider_name, row.next_started_on
+            row.next_school_id,
+            row.joining_urn,
+            row.next_cohort_id,
+            row.next_provider_id,
+            row.joining_provider_name,
+            row.next_started_on,
         )
     return TransferRow(
         participant_id=row.participant_id,
@@ -232,7 +256,12 @@ def _visible_to(caller: Caller, filters: TransferFilters) -> tuple[Select, Subqu
 
 
 async def list_participant_transfers(
-    conn: AsyncConnection, caller: Caller, *, filters: TransferFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: TransferFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[ParticipantTransfersRow]:
     stmt, visible = _visible_to(caller, filters)
     rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
@@ -256,7 +285,9 @@ async def get_participant_transfers(
     return found[0]
 
 
-async def _with_transfers(conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None) -> list[ParticipantTransfersRow]:
+async def _with_transfers(
+    conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None
+) -> list[ParticipantTransfersRow]:
     items = [ParticipantTransfersRow(r.id, r.created_at, r.updated_at) for r in rows]
     transfers = await transfers_by_participant(conn, caller, [i.id for i in items], lead_provider_id=lead_provider_id)
     for item in items:

@@ -92,7 +92,11 @@ def _latest_email(participant_id: ColumnElement) -> ColumnElement:
 
 
 def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select, Subquery]:
-    mentor_ids = _mentoring_periods(caller, filters.lead_provider_id).with_only_columns(_periods.c.mentor_id).subquery("mentor_ids")
+    mentor_ids = (
+        _mentoring_periods(caller, filters.lead_provider_id)
+        .with_only_columns(_periods.c.mentor_id)
+        .subquery("mentor_ids")
+    )
     visible = (
         select(
             _participants.c.id,
@@ -109,7 +113,12 @@ def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select,
 
 
 async def list_unfunded_mentors(
-    conn: AsyncConnection, caller: Caller, *, filters: UnfundedMentorFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: UnfundedMentorFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[UnfundedMentorRow]:
     stmt, visible = _visible_to(caller, filters)
     rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
@@ -139,7 +148,9 @@ async def unfunded_mentors_by_id(
     return {row.id: UnfundedMentorRow(*row) for row in rows}
 
 
-async def mentees_by_mentor(conn: AsyncConnection, caller: Caller, mentor_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ParticipantRow]]:
+async def mentees_by_mentor(
+    conn: AsyncConnection, caller: Caller, mentor_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ParticipantRow]]:
     """The caller's visible ECTs each unfunded mentor mentors (in one of the caller's periods), oldest first."""
     pairs: list[tuple[uuid.UUID, uuid.UUID]] = []
     for chunk in chunked(mentor_ids):

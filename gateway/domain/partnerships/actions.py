@@ -52,11 +52,15 @@ SCHOOL_UNKNOWN = (
     "The '#/school_id' you have entered is invalid. Check school details and try again. "
     "Contact the DfE for support if you are unable to find the '#/school_id'."
 )
-SCHOOL_INELIGIBLE = "The school you have entered is currently ineligible for DfE funding. Contact the school for more information."
+SCHOOL_INELIGIBLE = (
+    "The school you have entered is currently ineligible for DfE funding. Contact the school for more information."
+)
 ALREADY_PARTNERED = "You are already in a confirmed partnership with this school for the entered cohort."
 SCHOOL_LED_ONLY = "This school has only registered school-led participants. Contact the school for more information."
 DELIVERY_PARTNER_MISSING = "Enter a '#/delivery_partner_id'."
-DELIVERY_PARTNER_UNKNOWN = "The '#/delivery_partner_id' you have entered is invalid. Check delivery partner details and try again."
+DELIVERY_PARTNER_UNKNOWN = (
+    "The '#/delivery_partner_id' you have entered is invalid. Check delivery partner details and try again."
+)
 NO_RELATIONSHIP = (
     "The entered delivery partner is not recognised to be working in partnership with you for the given cohort. "
     "Contact the DfE for more information."
@@ -83,10 +87,14 @@ async def _exists(conn: AsyncConnection, *conditions) -> bool:
     return bool((await conn.execute(select(exists().where(*conditions)))).scalar())
 
 
-async def _school_facts(conn: AsyncConnection, lead_provider_id: uuid.UUID, school_id: uuid.UUID, cohort_id: uuid.UUID) -> _SchoolFacts:
+async def _school_facts(
+    conn: AsyncConnection, lead_provider_id: uuid.UUID, school_id: uuid.UUID, cohort_id: uuid.UUID
+) -> _SchoolFacts:
     def period_with(programme: TrainingProgramme):
         return exists().where(
-            _periods.c.school_id == school_id, _periods.c.cohort_id == cohort_id, _periods.c.training_programme == programme.value
+            _periods.c.school_id == school_id,
+            _periods.c.cohort_id == cohort_id,
+            _periods.c.training_programme == programme.value,
         )
 
     row = (
@@ -128,7 +136,9 @@ async def _touch_participants_on(conn: AsyncConnection, partnership_id: uuid.UUI
         .join(_periods, _periods.c.training_record_id == _records.c.id)
         .where(_periods.c.partnership_id == partnership_id)
     )
-    await conn.execute(update(_participants).where(_participants.c.id.in_(on_partnership)).values(updated_at=clock.now()))
+    await conn.execute(
+        update(_participants).where(_participants.c.id.in_(on_partnership)).values(updated_at=clock.now())
+    )
 
 
 async def create_partnership(
@@ -143,7 +153,9 @@ async def create_partnership(
     cohort_text, school_text, partner_text = given(cohort), given(school_id), given(delivery_partner_id)
 
     year = cohort_year(cohort_text)
-    found_cohort: CohortRow | None = (await cohorts_by_year(conn, caller, [year])).get(year) if year is not None else None
+    found_cohort: CohortRow | None = (
+        (await cohorts_by_year(conn, caller, [year])).get(year) if year is not None else None
+    )
     school_uuid, partner_uuid = as_uuid(school_text), as_uuid(partner_text)
     school_exists = school_uuid is not None and await _exists(conn, _schools.c.id == school_uuid)
     partner_exists = partner_uuid is not None and await _exists(conn, _delivery_partners.c.id == partner_uuid)
@@ -220,7 +232,9 @@ async def update_partnership(
     partner_text = given(delivery_partner_id)
     partner_uuid = as_uuid(partner_text)
     partner_exists = partner_uuid is not None and await _exists(conn, _delivery_partners.c.id == partner_uuid)
-    relationship = partner_exists and await _relationship_exists(conn, lead_provider_id, partner_uuid, current.cohort_id)
+    relationship = partner_exists and await _relationship_exists(
+        conn, lead_provider_id, partner_uuid, current.cohort_id
+    )
     already_with_partner = partner_exists and await _exists(
         conn,
         _partnerships.c.school_id == current.school_id,
@@ -236,7 +250,9 @@ async def update_partnership(
     checks.check("delivery_partner_id", lambda: already_with_partner, SAME_DELIVERY_PARTNER)
     checks.raise_if_failed()
 
-    await conn.execute(update(_partnerships).where(_partnerships.c.id == partnership_id).values(delivery_partner_id=partner_uuid))
+    await conn.execute(
+        update(_partnerships).where(_partnerships.c.id == partnership_id).values(delivery_partner_id=partner_uuid)
+    )
     # Every enrolment on the partnership now names the new delivery partner.
     await _touch_participants_on(conn, partnership_id)
     return await get_partnership(conn, caller, partnership_id)

@@ -26,7 +26,10 @@ _delivery_partners = DeliveryPartner.__table__
 _periods = TrainingPeriod.__table__
 _records = TrainingRecord.__table__
 
-SORTABLE: dict[str, ColumnElement] = {"created_at": _partnerships.c.created_at, "updated_at": _partnerships.c.updated_at}
+SORTABLE: dict[str, ColumnElement] = {
+    "created_at": _partnerships.c.created_at,
+    "updated_at": _partnerships.c.updated_at,
+}
 DEFAULT_ORDER = (SortKey("created_at"),)
 
 
@@ -102,7 +105,10 @@ def _readable() -> Select:
         .join(_delivery_partners, _delivery_partners.c.id == _partnerships.c.delivery_partner_id)
         .outerjoin(
             _school_cohorts,
-            and_(_school_cohorts.c.school_id == _partnerships.c.school_id, _school_cohorts.c.cohort_id == _partnerships.c.cohort_id),
+            and_(
+                _school_cohorts.c.school_id == _partnerships.c.school_id,
+                _school_cohorts.c.cohort_id == _partnerships.c.cohort_id,
+            ),
         )
     )
 
@@ -140,7 +146,12 @@ def _row(row) -> PartnershipRow:
 
 
 async def list_partnerships(
-    conn: AsyncConnection, caller: Caller, *, filters: PartnershipFilters, order: Sequence[SortKey] = DEFAULT_ORDER, page: Page
+    conn: AsyncConnection,
+    caller: Caller,
+    *,
+    filters: PartnershipFilters,
+    order: Sequence[SortKey] = DEFAULT_ORDER,
+    page: Page,
 ) -> list[PartnershipRow]:
     stmt = windowed(_filtered(caller, filters), SORTABLE, _partnerships.c.id, order, page)
     return [_row(row) for row in await conn.execute(stmt)]
@@ -158,7 +169,9 @@ async def get_partnership(conn: AsyncConnection, caller: Caller, partnership_id:
     return _row(row)
 
 
-async def partnerships_by_id(conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PartnershipRow]:
+async def partnerships_by_id(
+    conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, PartnershipRow]:
     """The caller's partnerships by id; another provider's are absent, as missing ones are."""
     found: dict[uuid.UUID, PartnershipRow] = {}
     for chunk in chunked(ids):

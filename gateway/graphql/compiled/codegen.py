@@ -108,14 +108,20 @@ class _Writer:
         if leaf_type is GraphQLBoolean:
             return f"({var} if {var}.__class__ is bool else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLInt:
-            return f"({var} if {var}.__class__ is int and -2147483648 <= {var} <= 2147483647 else _leaf({coerce}, {var}))"
+            return (
+                f"({var} if {var}.__class__ is int and -2147483648 <= {var} <= 2147483647 else _leaf({coerce}, {var}))"
+            )
         if isinstance(leaf_type, GraphQLEnumType):
             wrapped = getattr(leaf_type, "wrapped_cls", None)
             if isinstance(wrapped, type) and issubclass(wrapped, Enum):
                 # Members of the wrapped enum, and plain strings equal to a value, serialise to a fixed name:
                 # both tables are computed once, here, by the type's own serialiser.
                 names = {member: leaf_type.coerce_output_value(member) for member in wrapped}
-                texts = {value: leaf_type.coerce_output_value(value) for value in leaf_type._value_lookup if value.__class__ is str}
+                texts = {
+                    value: leaf_type.coerce_output_value(value)
+                    for value in leaf_type._value_lookup
+                    if value.__class__ is str
+                }
                 table, cls, text_table = self.constant(names), self.constant(wrapped), self.constant(texts)
                 return (
                     f"({table}[{var}] if {var}.__class__ is {cls} else "

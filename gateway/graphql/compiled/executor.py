@@ -121,7 +121,9 @@ class CompiledExecutor:
             return uncompilable("no such operation")
         if operation.operation.value != "query":
             return uncompilable(operation.operation.value)
-        return CompiledDocument(document=document, operation=operation, directive_variables=directive_variables(document))
+        return CompiledDocument(
+            document=document, operation=operation, directive_variables=directive_variables(document)
+        )
 
     def _variant(self, document: CompiledDocument, executor: Any) -> Any:
         key = document.variant_key(executor.variable_values.coerced)
@@ -202,7 +204,9 @@ class _Run:
             info = executor.build_resolve_info(root.field_def, nodes, root_type, path)
             try:
                 args = (
-                    get_argument_values(root.field_def, nodes[0], executor.variable_values, None, executor.hide_suggestions)
+                    get_argument_values(
+                        root.field_def, nodes[0], executor.variable_values, None, executor.hide_suggestions
+                    )
                     if root.field_def.args or nodes[0].arguments
                     else {}
                 )

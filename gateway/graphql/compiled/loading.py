@@ -82,7 +82,11 @@ class Loader:
                     children = _unique(
                         child
                         for value in values
-                        for child in (rows_of(value, item_type) if planned.source is Source.COMPUTED else _loaded_rows(value, planned))
+                        for child in (
+                            rows_of(value, item_type)
+                            if planned.source is Source.COMPUTED
+                            else _loaded_rows(value, planned)
+                        )
                     )
                     if children:
                         frontier.append((planned.selection, children))
@@ -108,7 +112,12 @@ class Loader:
         results = []
         for row in rows:
             args, kwargs = get_arguments(
-                field=definition, source=row, info=None, kwargs={}, config=self.config, scalar_registry=self.scalar_registry
+                field=definition,
+                source=row,
+                info=None,
+                kwargs={},
+                config=self.config,
+                scalar_registry=self.scalar_registry,
             )
             results.append(definition.get_result(row, None, args, kwargs))
         return planned, rows, _settle(results)

@@ -158,7 +158,13 @@ class Planner:
 
 class _Build:
     def __init__(
-        self, planner: Planner, fragments: dict, variable_values: Any, operation: OperationDefinitionNode, *, partial: bool = False
+        self,
+        planner: Planner,
+        fragments: dict,
+        variable_values: Any,
+        operation: OperationDefinitionNode,
+        *,
+        partial: bool = False,
     ) -> None:
         self.schema = planner.schema
         self.partial = partial

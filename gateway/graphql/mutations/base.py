@@ -26,7 +26,9 @@ class UserError:
     message: str = strawberry.field(description="The message, word for word as the REST API's 422 detail.")
 
 
-async def run_action(context: Context, action: Callable[[AsyncConnection], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+async def run_action(
+    context: Context, action: Callable[[AsyncConnection], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
     """Run ``action`` in its own transaction; a validation failure rolls it back and becomes ``errors``.
 
     Mutations of one document run one after another, each answering with what it changed: once an action
@@ -39,5 +41,3 @@ async def run_action(context: Context, action: Callable[[AsyncConnection], Await
         return None, [UserError(attribute=e.attribute, message=e.message) for e in failure.errors]
     context.forget_loaded()
     return row, []
-
-

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 @strawberry.input(description="A declaration that a participant has reached a milestone.")
 class CreateDeclarationInput:
-    participant_id: strawberry.ID | None = strawberry.field(default=None, description="The unique ID of the participant.")
+    participant_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The unique ID of the participant."
+    )
     declaration_type: DeclarationType | None = strawberry.field(default=None, description="The event declaration type.")
     declaration_date: str | None = strawberry.field(
         default=None, description="The event declaration date, RFC 3339 with a time zone, e.g. `2025-10-01T10:00:00Z`."
@@ -41,8 +43,8 @@ class CreateDeclarationInput:
 
 @strawberry.type(description="The declaration as it stands after the action, or why the action was refused.")
 class DeclarationPayload:
-    declaration: Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")] | None = strawberry.field(
-        description="The declaration; null when the action was refused."
+    declaration: Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")] | None = (
+        strawberry.field(description="The declaration; null when the action was refused.")
     )
     errors: list[UserError] = strawberry.field(description="Why the action was refused; empty when it was made.")
 
@@ -74,9 +76,13 @@ class DeclarationMutation:
         "on your next open statement."
     )
     async def void_declaration(
-        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The ID of the declaration to void.")]
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The ID of the declaration to void.")],
     ) -> DeclarationPayload | None:
         caller = info.context.caller
         declaration_id = parse_id(id)
-        row, errors = await run_action(info.context, lambda conn: actions.void_declaration(conn, caller, declaration_id))
+        row, errors = await run_action(
+            info.context, lambda conn: actions.void_declaration(conn, caller, declaration_id)
+        )
         return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]

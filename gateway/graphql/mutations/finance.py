@@ -36,7 +36,9 @@ class TrainingRecordFunding:
     id: strawberry.ID = strawberry.field(description="The unique ID of the training record (`training_record_id`).")
     participant_id: strawberry.ID = strawberry.field(description="The unique ID of the participant.")
     participant_type: ParticipantType = strawberry.field(description="The role the training record refers to.")
-    eligible_for_funding: bool = strawberry.field(description="Whether DfE funds the participant's training in this role.")
+    eligible_for_funding: bool = strawberry.field(
+        description="Whether DfE funds the participant's training in this role."
+    )
     updated_at: datetime = strawberry.field(description="The date the training record was last updated.")
     declarations: list[_Declaration] = strawberry.field(description="The training record's declarations, oldest first.")
 
@@ -58,7 +60,9 @@ class FinanceMutation:
     async def mark_statement_payable(self, info: Info, id: _StatementId) -> StatementPayload | None:
         caller = info.context.caller
         statement_id = parse_id(id)
-        row, errors = await run_action(info.context, lambda conn: finance.mark_statement_payable(conn, caller, statement_id))
+        row, errors = await run_action(
+            info.context, lambda conn: finance.mark_statement_payable(conn, caller, statement_id)
+        )
         return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -78,9 +82,13 @@ class FinanceMutation:
     async def mark_training_record_eligible(
         self,
         info: Info,
-        training_record_id: Annotated[strawberry.ID, strawberry.argument(description="The unique ID of the training record.")],
+        training_record_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The unique ID of the training record.")
+        ],
     ) -> TrainingRecordFundingPayload | None:
         caller = info.context.caller
         record_id = parse_id(training_record_id)
-        row, errors = await run_action(info.context, lambda conn: finance.mark_training_record_eligible(conn, caller, record_id))
+        row, errors = await run_action(
+            info.context, lambda conn: finance.mark_training_record_eligible(conn, caller, record_id)
+        )
         return TrainingRecordFundingPayload(training_record=row, errors=errors)  # type: ignore[arg-type]

@@ -45,17 +45,19 @@ class ResumeParticipantInput:
 class ChangeParticipantScheduleInput:
     participant_id: strawberry.ID = strawberry.field(description=_PARTICIPANT_ID)
     course_identifier: CourseIdentifier | None = strawberry.field(default=None, description=_COURSE)
-    schedule_identifier: ScheduleIdentifier | None = strawberry.field(default=None, description="The new schedule of the participant.")
+    schedule_identifier: ScheduleIdentifier | None = strawberry.field(
+        default=None, description="The new schedule of the participant."
+    )
     cohort: str | None = strawberry.field(
         default=None,
-        description="The call-off contract that funds the participant's training, e.g. \"2025\"; defaults to the current one.",
+        description='The call-off contract that funds the participant\'s training, e.g. "2025"; defaults to the current one.',
     )
 
 
 @strawberry.type(description="The participant as it stands after the action, or why the action was refused.")
 class ParticipantPayload:
-    participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = strawberry.field(
-        description="The participant; null when the action was refused."
+    participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = (
+        strawberry.field(description="The participant; null when the action was refused.")
     )
     errors: list[UserError] = strawberry.field(description="Why the action was refused; empty when it was taken.")
 
@@ -67,7 +69,9 @@ def _payload(result) -> ParticipantPayload:
 
 @strawberry.type
 class ParticipantMutation:
-    @strawberry.mutation(description="Notify that a participant has withdrawn from their course (PUT /participants/{id}/withdraw).")
+    @strawberry.mutation(
+        description="Notify that a participant has withdrawn from their course (PUT /participants/{id}/withdraw)."
+    )
     async def withdraw_participant(self, info: Info, input: WithdrawParticipantInput) -> ParticipantPayload:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
@@ -75,11 +79,13 @@ class ParticipantMutation:
                 info.context,
                 lambda conn: actions.withdraw_participant(
                     conn, caller, participant_id, course_identifier=input.course_identifier, reason=input.reason
-                )
+                ),
             )
         )
 
-    @strawberry.mutation(description="Notify that a participant is taking a break from their course (PUT /participants/{id}/defer).")
+    @strawberry.mutation(
+        description="Notify that a participant is taking a break from their course (PUT /participants/{id}/defer)."
+    )
     async def defer_participant(self, info: Info, input: DeferParticipantInput) -> ParticipantPayload:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
@@ -87,22 +93,30 @@ class ParticipantMutation:
                 info.context,
                 lambda conn: actions.defer_participant(
                     conn, caller, participant_id, course_identifier=input.course_identifier, reason=input.reason
-                )
+                ),
             )
         )
 
-    @strawberry.mutation(description="Notify that a participant is resuming their course (PUT /participants/{id}/resume).")
+    @strawberry.mutation(
+        description="Notify that a participant is resuming their course (PUT /participants/{id}/resume)."
+    )
     async def resume_participant(self, info: Info, input: ResumeParticipantInput) -> ParticipantPayload:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
             await run_action(
                 info.context,
-                lambda conn: actions.resume_participant(conn, caller, participant_id, course_identifier=input.course_identifier)
+                lambda conn: actions.resume_participant(
+                    conn, caller, participant_id, course_identifier=input.course_identifier
+                ),
             )
         )
 
-    @strawberry.mutation(description="Notify that a participant is changing training schedule (PUT /participants/{id}/change-schedule).")
-    async def change_participant_schedule(self, info: Info, input: ChangeParticipantScheduleInput) -> ParticipantPayload:
+    @strawberry.mutation(
+        description="Notify that a participant is changing training schedule (PUT /participants/{id}/change-schedule)."
+    )
+    async def change_participant_schedule(
+        self, info: Info, input: ChangeParticipantScheduleInput
+    ) -> ParticipantPayload:
         caller, participant_id = info.context.caller, parse_id(input.participant_id)
         return _payload(
             await run_action(
@@ -114,6 +128,6 @@ class ParticipantMutation:
                     course_identifier=input.course_identifier,
                     schedule_identifier=input.schedule_identifier,
                     cohort=input.cohort,
-                )
+                ),
             )
         )

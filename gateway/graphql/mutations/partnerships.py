@@ -17,10 +17,15 @@ if TYPE_CHECKING:
 
 @strawberry.input(description="A partnership to confirm with a school and a delivery partner for a cohort.")
 class CreatePartnershipInput:
-    cohort: str | None = strawberry.field(default=None, description="The cohort for which you are reporting the partnership, e.g. \"2025\".")
-    school_id: strawberry.ID | None = strawberry.field(default=None, description="The unique ID of the school you are partnering with.")
+    cohort: str | None = strawberry.field(
+        default=None, description='The cohort for which you are reporting the partnership, e.g. "2025".'
+    )
+    school_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The unique ID of the school you are partnering with."
+    )
     delivery_partner_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The unique ID of the delivery partner you will work with for this school partnership."
+        default=None,
+        description="The unique ID of the delivery partner you will work with for this school partnership.",
     )
 
 
@@ -28,28 +33,35 @@ class CreatePartnershipInput:
 class UpdatePartnershipInput:
     id: strawberry.ID = strawberry.field(description="The ID of the partnership to update.")
     delivery_partner_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The unique ID of the delivery partner you will work with for this school partnership."
+        default=None,
+        description="The unique ID of the delivery partner you will work with for this school partnership.",
     )
 
 
 @strawberry.type(description="The partnership as it stands after the change, or why the change was refused.")
 class PartnershipPayload:
-    partnership: Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")] | None = strawberry.field(
-        description="The partnership; null when the change was refused."
+    partnership: Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")] | None = (
+        strawberry.field(description="The partnership; null when the change was refused.")
     )
     errors: list[UserError] = strawberry.field(description="Why the change was refused; empty when it was made.")
 
 
 @strawberry.type
 class PartnershipMutation:
-    @strawberry.mutation(description="Create a partnership with a school and delivery partner for a cohort (POST /partnerships).")
+    @strawberry.mutation(
+        description="Create a partnership with a school and delivery partner for a cohort (POST /partnerships)."
+    )
     async def create_partnership(self, info: Info, input: CreatePartnershipInput) -> PartnershipPayload:
         caller = info.context.caller
         row, errors = await run_action(
             info.context,
             lambda conn: actions.create_partnership(
-                conn, caller, cohort=input.cohort, school_id=input.school_id, delivery_partner_id=input.delivery_partner_id
-            )
+                conn,
+                caller,
+                cohort=input.cohort,
+                school_id=input.school_id,
+                delivery_partner_id=input.delivery_partner_id,
+            ),
         )
         return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]
 
@@ -59,6 +71,8 @@ class PartnershipMutation:
         partnership_id = parse_id(input.id)
         row, errors = await run_action(
             info.context,
-            lambda conn: actions.update_partnership(conn, caller, partnership_id, delivery_partner_id=input.delivery_partner_id)
+            lambda conn: actions.update_partnership(
+                conn, caller, partnership_id, delivery_partner_id=input.delivery_partner_id
+            ),
         )
         return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]

@@ -15,7 +15,13 @@ from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
 from gateway.graphql.relations import relation
 from gateway.graphql.types.delivery_partners import DeliveryPartner
-from gateway.graphql.types.enums import CourseIdentifier, DeclarationState, DeclarationType, EvidenceHeld, IneligibleForFundingReason
+from gateway.graphql.types.enums import (
+    CourseIdentifier,
+    DeclarationState,
+    DeclarationType,
+    EvidenceHeld,
+    IneligibleForFundingReason,
+)
 
 if TYPE_CHECKING:
     from gateway.graphql.types.lead_providers import LeadProvider
@@ -34,7 +40,9 @@ class Declaration:
     participant_id: strawberry.ID = strawberry.field(description="The unique id of the participant.")
     declaration_type: DeclarationType = strawberry.field(description="The event declaration type.")
     declaration_date: datetime = strawberry.field(description="The event declaration date.")
-    course_identifier: CourseIdentifier = strawberry.field(description="The type of course the participant is enrolled in.")
+    course_identifier: CourseIdentifier = strawberry.field(
+        description="The type of course the participant is enrolled in."
+    )
     state: DeclarationState = strawberry.field(description="Indicates the state of this payment declaration.")
     updated_at: datetime = strawberry.field(description="The date the declaration was last updated.")
     created_at: datetime = strawberry.field(description="The date the declaration was created.")
@@ -58,7 +66,9 @@ class Declaration:
         description="The type of evidence the lead provider holds on their platform to demonstrate the participant has met "
         "the retention criteria for the current milestone period."
     )
-    has_passed: bool | None = strawberry.field(description="Whether the participant has failed or passed (null for ECF).")
+    has_passed: bool | None = strawberry.field(
+        description="Whether the participant has failed or passed (null for ECF)."
+    )
     lead_provider_name: str = strawberry.field(description="The name of the provider that submitted the declaration.")
     participant: _Participant | None = relation(
         lambda loaders: loaders.participant_by_id,
@@ -86,7 +96,9 @@ class Declaration:
         description="The delivery partner associated with the participant at the time the declaration was created.",
     )
     lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
-        lambda loaders: loaders.lead_provider_by_id, key="lead_provider_id", description="The provider that submitted the declaration."
+        lambda loaders: loaders.lead_provider_by_id,
+        key="lead_provider_id",
+        description="The provider that submitted the declaration.",
     )
 
 
@@ -101,7 +113,9 @@ class DeclarationQuery:
         info: Info,
         first: page_size = 100,
         after: after_cursor = None,
-        cohort: Annotated[list[str] | None, strawberry.argument(description="Only declarations in these cohorts (years).")] = None,
+        cohort: Annotated[
+            list[str] | None, strawberry.argument(description="Only declarations in these cohorts (years).")
+        ] = None,
         participant_id: Annotated[
             list[strawberry.ID] | None, strawberry.argument(description="Only declarations for these participants.")
         ] = None,
@@ -110,7 +124,8 @@ class DeclarationQuery:
             strawberry.argument(description="Only declarations associated to these delivery partners."),
         ] = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only declarations updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only declarations updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: DeclarationOrder = DeclarationOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]

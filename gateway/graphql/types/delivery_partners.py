@@ -46,13 +46,17 @@ class DeliveryPartner:
 
 @strawberry.type
 class DeliveryPartnerQuery:
-    @strawberry.field(description="Delivery partners with a provider relationship to you (analysts: to any lead provider).")
+    @strawberry.field(
+        description="Delivery partners with a provider relationship to you (analysts: to any lead provider)."
+    )
     async def delivery_partners(
         self,
         info: Info,
         first: page_size = 100,
         after: after_cursor = None,
-        cohort: Annotated[list[str] | None, strawberry.argument(description="Only partners working in these cohorts.")] = None,
+        cohort: Annotated[
+            list[str] | None, strawberry.argument(description="Only partners working in these cohorts.")
+        ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: DeliveryPartnerOrder = DeliveryPartnerOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
     ) -> Connection[DeliveryPartner]:
@@ -63,8 +67,8 @@ class DeliveryPartnerQuery:
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
-    @strawberry.field(description="One delivery partner; null with a NOT_FOUND error if you have no relationship with it.")
+    @strawberry.field(
+        description="One delivery partner; null with a NOT_FOUND error if you have no relationship with it."
+    )
     async def delivery_partner(self, info: Info, id: strawberry.ID) -> DeliveryPartner | None:
         return await delivery_partners.get_delivery_partner(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
-
-

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from gateway.graphql.types.statements import Statement
 
 
-@strawberry.type(description="A lead provider: an organisation the DfE pays to train early career teachers and their mentors.")
+@strawberry.type(
+    description="A lead provider: an organisation the DfE pays to train early career teachers and their mentors."
+)
 class LeadProvider:
     id: strawberry.ID = strawberry.field(description="The unique ID of the lead provider.")
     name: str = strawberry.field(description="The name of the lead provider.")

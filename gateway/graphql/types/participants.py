@@ -48,7 +48,9 @@ class ParticipantIdChange:
     from_participant_id: strawberry.ID = strawberry.field(
         description="The unique identifier of the changed from participant training record."
     )
-    to_participant_id: strawberry.ID = strawberry.field(description="The unique identifier of the changed to participant training record.")
+    to_participant_id: strawberry.ID = strawberry.field(
+        description="The unique identifier of the changed to participant training record."
+    )
     changed_at: datetime = strawberry.field(description="The date and time the Participant ID change.")
 
 
@@ -74,11 +76,15 @@ class Enrolment:
         "value will not change."
     )
     email: str | None = strawberry.field(description="The email address registered for this ECF participant.")
-    mentor_id: strawberry.ID | None = strawberry.field(description="The unique identifier of this ECF participants mentor.")
+    mentor_id: strawberry.ID | None = strawberry.field(
+        description="The unique identifier of this ECF participants mentor."
+    )
     school_urn: str = strawberry.field(
         description="The Unique Reference Number (URN) of the school that submitted this ECF participant."
     )
-    participant_type: ParticipantType = strawberry.field(description="The type of ECF participant this record refers to.")
+    participant_type: ParticipantType = strawberry.field(
+        description="The type of ECF participant this record refers to."
+    )
     cohort: str = strawberry.field(
         description="Indicates which call-off contract funds this participant's training. 2021 indicates a participant that "
         "has started, or will start, their training in the 2021/22 academic year."
@@ -100,7 +106,9 @@ class Enrolment:
     sparsity_uplift: bool = strawberry.field(
         description="Indicates whether this participant qualifies for an uplift payment due to sparsity."
     )
-    schedule_identifier: ScheduleIdentifier | None = strawberry.field(description="The schedule of the ECF participant.")
+    schedule_identifier: ScheduleIdentifier | None = strawberry.field(
+        description="The schedule of the ECF participant."
+    )
     delivery_partner_id: strawberry.ID = strawberry.field(
         description="Unique ID of the delivery partner associated with the participant."
     )
@@ -108,7 +116,9 @@ class Enrolment:
     deferral: Deferral | None = strawberry.field(description="The details of an ECF Participant deferral.")
     created_at: datetime = strawberry.field(description="The date and time the ECF participant was created.")
     induction_end_date: date | None = strawberry.field(description="The ECF participant induction end date.")
-    mentor_funding_end_date: date | None = strawberry.field(description="The ECF participant mentor training completion date.")
+    mentor_funding_end_date: date | None = strawberry.field(
+        description="The ECF participant mentor training completion date."
+    )
     cohort_changed_after_payments_frozen: bool = strawberry.field(
         description="Identify participants that migrated to a new cohort as payments were frozen on their original cohort."
     )
@@ -198,16 +208,21 @@ class ParticipantQuery:
         info: Info,
         first: page_size = 100,
         after: after_cursor = None,
-        cohort: Annotated[list[str] | None, strawberry.argument(description="Only participants with an enrolment in these cohorts (years).")] = None,
+        cohort: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only participants with an enrolment in these cohorts (years)."),
+        ] = None,
         training_status: Annotated[
-            list[TrainingStatus] | None, strawberry.argument(description="Only participants with an enrolment in these training statuses.")
+            list[TrainingStatus] | None,
+            strawberry.argument(description="Only participants with an enrolment in these training statuses."),
         ] = None,
         from_participant_id: Annotated[
             list[strawberry.ID] | None,
             strawberry.argument(description="Only participants that DfE merged one of these participant ids into."),
         ] = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: ParticipantOrder = ParticipantOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]

@@ -85,12 +85,16 @@ class PartnershipQuery:
         info: Info,
         first: page_size = 100,
         after: after_cursor = None,
-        cohort: Annotated[list[str] | None, strawberry.argument(description="Only partnerships in these cohorts (years).")] = None,
+        cohort: Annotated[
+            list[str] | None, strawberry.argument(description="Only partnerships in these cohorts (years).")
+        ] = None,
         delivery_partner_id: Annotated[
-            list[strawberry.ID] | None, strawberry.argument(description="Only partnerships with these delivery partners.")
+            list[strawberry.ID] | None,
+            strawberry.argument(description="Only partnerships with these delivery partners."),
         ] = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only partnerships updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only partnerships updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: PartnershipOrder = PartnershipOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
@@ -107,6 +111,8 @@ class PartnershipQuery:
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
-    @strawberry.field(description="One of your partnerships; null with a NOT_FOUND error if it is not yours or does not exist.")
+    @strawberry.field(
+        description="One of your partnerships; null with a NOT_FOUND error if it is not yours or does not exist."
+    )
     async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:
         return await partnerships.get_partnership(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]

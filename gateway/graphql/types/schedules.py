@@ -27,7 +27,9 @@ class Schedule:
     name: str = strawberry.field(description="The name of the schedule.")
     cohort: str = strawberry.field(description="The cohort the schedule belongs to (a year, e.g. `2025`).")
     cohort_details: Cohort = relation(
-        lambda loaders: loaders.cohort_by_id, key="cohort_id", description="The cohort the schedule belongs to, with its rules."
+        lambda loaders: loaders.cohort_by_id,
+        key="cohort_id",
+        description="The cohort the schedule belongs to, with its rules.",
     )
     milestones: list[Milestone] = relation(
         lambda loaders: loaders.milestones_by_schedule,

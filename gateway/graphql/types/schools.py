@@ -72,7 +72,8 @@ class SchoolQuery:
         cohort: Annotated[str, strawberry.argument(description=_COHORT)],
         urn: Annotated[str | None, strawberry.argument(description="Only the school with this URN.")] = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only schools updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only schools updated at or after this ISO 8601 date or date-time."),
         ] = None,
         first: page_size = 100,
         after: after_cursor = None,
@@ -91,7 +92,9 @@ class SchoolQuery:
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
-    @strawberry.field(description="One school as seen in a cohort; null with a NOT_FOUND error if it is not listed in that cohort.")
+    @strawberry.field(
+        description="One school as seen in a cohort; null with a NOT_FOUND error if it is not listed in that cohort."
+    )
     async def school(
         self,
         info: Info,
@@ -101,5 +104,9 @@ class SchoolQuery:
     ) -> School | None:
         ctx = info.context
         return await schools.get_school(  # type: ignore[return-value]
-            ctx.conn, ctx.caller, parse_id(id), cohort_year=parse_school_cohort(cohort), lead_provider_id=parse_id(lead_provider_id)
+            ctx.conn,
+            ctx.caller,
+            parse_id(id),
+            cohort_year=parse_school_cohort(cohort),
+            lead_provider_id=parse_id(lead_provider_id),
         )

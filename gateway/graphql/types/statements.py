@@ -32,11 +32,17 @@ def _cohort(root: StatementRow) -> str:
     return str(root.cohort)
 
 
-@strawberry.type(description="A financial statement as part of which the DfE makes output payments for ECF participants.")
+@strawberry.type(
+    description="A financial statement as part of which the DfE makes output payments for ECF participants."
+)
 class Statement:
     id: strawberry.ID = strawberry.field(description="The unique identifier of the financial statement.")
-    month_name: str = strawberry.field(name="month", description="The month which appears on the statement in the DfE portal.")
-    year: str = strawberry.field(resolver=_year, description="The calendar year which appears on the statement in the DfE portal.")
+    month_name: str = strawberry.field(
+        name="month", description="The month which appears on the statement in the DfE portal."
+    )
+    year: str = strawberry.field(
+        resolver=_year, description="The calendar year which appears on the statement in the DfE portal."
+    )
     type: str = strawberry.field(description="Type of statement: always `ecf`.")
     cohort: str = strawberry.field(resolver=_cohort, description="The cohort which the statement funds.")
     cut_off_date: date = strawberry.field(description="The milestone cut off or review point for the statement.")
@@ -60,10 +66,14 @@ class Statement:
         description="The declarations paid, or clawed back, on this statement, oldest first.",
     )
     lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
-        lambda loaders: loaders.lead_provider_by_id, key="lead_provider_id", description="The lead provider the statement pays."
+        lambda loaders: loaders.lead_provider_by_id,
+        key="lead_provider_id",
+        description="The lead provider the statement pays.",
     )
     cohort_details: Cohort = relation(
-        lambda loaders: loaders.cohort_by_id, key="cohort_id", description="The cohort which the statement funds, with its rules."
+        lambda loaders: loaders.cohort_by_id,
+        key="cohort_id",
+        description="The cohort which the statement funds, with its rules.",
     )
 
 
@@ -80,10 +90,13 @@ class StatementQuery:
         ] = None,
         type_: Annotated[
             list[str] | None,
-            strawberry.argument(name="type", description="Only statements of these types; `ecf` is the only one there is."),
+            strawberry.argument(
+                name="type", description="Only statements of these types; `ecf` is the only one there is."
+            ),
         ] = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only statements updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only statements updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: StatementOrder = StatementOrder.PAYMENT_DATE_ASC,  # type: ignore[valid-type,attr-defined]

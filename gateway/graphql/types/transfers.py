@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from gateway.graphql.types.participants import Participant
     from gateway.graphql.types.schools import School
 
-ParticipantTransfersOrder = order_enum("ParticipantTransfersOrder", SORTABLE, "Orders of the participant transfers list.")
+ParticipantTransfersOrder = order_enum(
+    "ParticipantTransfersOrder", SORTABLE, "Orders of the participant transfers list."
+)
 
 
 @strawberry.type(description="One side of a transfer: the school and provider a participant is leaving or joining.")
@@ -48,7 +50,9 @@ class TransferSide:
 
 @strawberry.type(description="The details of an ECF participant transfer.")
 class Transfer:
-    training_record_id: strawberry.ID = strawberry.field(description="The unique identifier of the participant training record.")
+    training_record_id: strawberry.ID = strawberry.field(
+        description="The unique identifier of the participant training record."
+    )
     transfer_type: TransferType = strawberry.field(description="The type of transfer between schools.")
     status: TransferStatus = strawberry.field(
         description="The status of the transfer, if both leaving and joining SIT have completed their journeys or only one has."
@@ -64,7 +68,9 @@ class Transfer:
 class ParticipantTransfers:
     id: strawberry.ID = strawberry.field(description="The unique identifier of the participant record.")
     updated_at: datetime = strawberry.field(description="The date and time the ECF participant was last updated.")
-    transfers: list[Transfer] = strawberry.field(description="List of participant transfers, in the order they happened.")
+    transfers: list[Transfer] = strawberry.field(
+        description="List of participant transfers, in the order they happened."
+    )
     participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
         lambda loaders: loaders.participant_by_id,
         key="id",
@@ -84,18 +90,23 @@ class ParticipantTransfersQuery:
         first: page_size = 100,
         after: after_cursor = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: ParticipantTransfersOrder = ParticipantTransfersOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
     ) -> Connection[ParticipantTransfers]:
         ctx = info.context
-        filters = TransferFilters(updated_since=arguments.updated_since(updated_since), lead_provider_id=parse_id(lead_provider_id))
+        filters = TransferFilters(
+            updated_since=arguments.updated_since(updated_since), lead_provider_id=parse_id(lead_provider_id)
+        )
         return await connection_of(
             ctx, transfers.list_participant_transfers, transfers.count_participant_transfers, filters,
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
-    @strawberry.field(description="One participant's transfers; null with a NOT_FOUND error if you are on no side of any.")
+    @strawberry.field(
+        description="One participant's transfers; null with a NOT_FOUND error if you are on no side of any."
+    )
     async def participant_transfer(self, info: Info, id: strawberry.ID) -> ParticipantTransfers | None:
         return await transfers.get_participant_transfers(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]

@@ -21,12 +21,16 @@ if TYPE_CHECKING:
 UnfundedMentorOrder = order_enum("UnfundedMentorOrder", SORTABLE, "Orders of the unfunded mentor list.")
 
 
-@strawberry.type(description="The details of an unfunded mentor: a mentor of your ECTs with no training period of their own with you.")
+@strawberry.type(
+    description="The details of an unfunded mentor: a mentor of your ECTs with no training period of their own with you."
+)
 class UnfundedMentor:
     id: strawberry.ID = strawberry.field(description="The unique identifier of the mentor record.")
     full_name: str = strawberry.field(description="The full name of this mentor.")
     email: str | None = strawberry.field(description="The email address registered for this unfunded mentor.")
-    teacher_reference_number: str | None = strawberry.field(description="The Teacher Reference Number (TRN) for this participant.")
+    teacher_reference_number: str | None = strawberry.field(
+        description="The Teacher Reference Number (TRN) for this participant."
+    )
     created_at: datetime = strawberry.field(description="The date and time the unfunded mentor was created.")
     updated_at: datetime = strawberry.field(description="The date and time the unfunded mentor was last updated.")
     mentees: list[Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")]] = relation(
@@ -39,25 +43,32 @@ class UnfundedMentor:
 
 @strawberry.type
 class UnfundedMentorQuery:
-    @strawberry.field(description="Mentors of your ECTs who have no training period with you; analysts: every provider's.")
+    @strawberry.field(
+        description="Mentors of your ECTs who have no training period with you; analysts: every provider's."
+    )
     async def unfunded_mentors(
         self,
         info: Info,
         first: page_size = 100,
         after: after_cursor = None,
         updated_since: Annotated[
-            str | None, strawberry.argument(description="Only mentors updated at or after this ISO 8601 date or date-time.")
+            str | None,
+            strawberry.argument(description="Only mentors updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
         order_by: UnfundedMentorOrder = UnfundedMentorOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
     ) -> Connection[UnfundedMentor]:
         ctx = info.context
-        filters = UnfundedMentorFilters(updated_since=arguments.updated_since(updated_since), lead_provider_id=parse_id(lead_provider_id))
+        filters = UnfundedMentorFilters(
+            updated_since=arguments.updated_since(updated_since), lead_provider_id=parse_id(lead_provider_id)
+        )
         return await connection_of(
             ctx, unfunded_mentors.list_unfunded_mentors, unfunded_mentors.count_unfunded_mentors, filters,
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
-    @strawberry.field(description="One unfunded mentor; null with a NOT_FOUND error if they are not an unfunded mentor of yours.")
+    @strawberry.field(
+        description="One unfunded mentor; null with a NOT_FOUND error if they are not an unfunded mentor of yours."
+    )
     async def unfunded_mentor(self, info: Info, id: strawberry.ID) -> UnfundedMentor | None:
         return await unfunded_mentors.get_unfunded_mentor(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]

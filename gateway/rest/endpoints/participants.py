@@ -28,7 +28,9 @@ async def index(request: Request) -> Response:
     )
     order = query.sort(SORT_KEYS, DEFAULT_ORDER)
     async with read_connection() as conn:
-        rows = await queries.list_participants(conn, rendering.request_caller(request), filters=filters, order=order, page=query.page)
+        rows = await queries.list_participants(
+            conn, rendering.request_caller(request), filters=filters, order=order, page=query.page
+        )
     return rendering.many(rows, participant)
 
 

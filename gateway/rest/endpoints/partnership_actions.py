@@ -30,6 +30,9 @@ async def update(request: Request, *, serializer: Serializer) -> Response:
     attributes = await bodies.attributes(request)
     async with write_transaction() as conn:
         row = await actions.update_partnership(
-            conn, rendering.request_caller(request), partnership_id, delivery_partner_id=bodies.text(attributes, "delivery_partner_id")
+            conn,
+            rendering.request_caller(request),
+            partnership_id,
+            delivery_partner_id=bodies.text(attributes, "delivery_partner_id"),
         )
     return rendering.one(row, serializer)

@@ -24,7 +24,9 @@ async def index(request: Request) -> Response:
     )
     order = query.sort(SORT_KEYS, DEFAULT_ORDER)
     async with read_connection() as conn:
-        rows = await schools.list_schools(conn, rendering.request_caller(request), filters=filters, order=order, page=query.page)
+        rows = await schools.list_schools(
+            conn, rendering.request_caller(request), filters=filters, order=order, page=query.page
+        )
     return rendering.many(rows, school)
 
 

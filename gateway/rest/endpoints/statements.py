@@ -27,7 +27,9 @@ async def index(request: Request) -> Response:
         updated_since=query.updated_since(),
     )
     async with read_connection() as conn:
-        rows = await statements.list_statements(conn, rendering.request_caller(request), filters=filters, page=query.page)
+        rows = await statements.list_statements(
+            conn, rendering.request_caller(request), filters=filters, page=query.page
+        )
     return rendering.many(rows, statement)
 
 

@@ -18,7 +18,9 @@ async def index(request: Request) -> Response:
     query = ListQuery(request.query_params)
     filters = TransferFilters(updated_since=query.updated_since())
     async with read_connection() as conn:
-        rows = await transfers.list_participant_transfers(conn, rendering.request_caller(request), filters=filters, page=query.page)
+        rows = await transfers.list_participant_transfers(
+            conn, rendering.request_caller(request), filters=filters, page=query.page
+        )
     return rendering.many(rows, participant_transfers)
 
 

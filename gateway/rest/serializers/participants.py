@@ -39,7 +39,9 @@ def enrolment(row: EnrolmentRow) -> dict[str, Any]:
         "sparsity_uplift": row.sparsity_uplift,
         "schedule_identifier": row.schedule_identifier,
         "delivery_partner_id": str(row.delivery_partner_id),
-        "withdrawal": None if row.withdrawal is None else {"reason": row.withdrawal.reason, "date": row.withdrawal.date},
+        "withdrawal": None
+        if row.withdrawal is None
+        else {"reason": row.withdrawal.reason, "date": row.withdrawal.date},
         "deferral": None if row.deferral is None else {"reason": row.deferral.reason, "date": row.deferral.date},
         "created_at": row.created_at,
         "induction_end_date": row.induction_end_date,

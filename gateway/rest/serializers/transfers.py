@@ -9,7 +9,11 @@ from gateway.rest.rendering import resource
 
 
 def participant_transfers(row: ParticipantTransfersRow) -> dict[str, Any]:
-    return resource("participant-transfer", row.id, {"updated_at": row.updated_at, "transfers": [transfer(t) for t in row.transfers]})
+    return resource(
+        "participant-transfer",
+        row.id,
+        {"updated_at": row.updated_at, "transfers": [transfer(t) for t in row.transfers]},
+    )
 
 
 def transfer(row: TransferRow) -> dict[str, Any]:

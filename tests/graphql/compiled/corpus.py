@@ -75,7 +75,11 @@ def graph_fields() -> set[tuple[str, str]]:
     seen: set[str] = set()
     while pending:
         object_type = pending.pop()
-        if not isinstance(object_type, GraphQLObjectType) or object_type.name in seen or object_type.name.startswith("__"):
+        if (
+            not isinstance(object_type, GraphQLObjectType)
+            or object_type.name in seen
+            or object_type.name.startswith("__")
+        ):
             continue
         seen.add(object_type.name)
         for name, definition in object_type.fields.items():
@@ -128,7 +132,9 @@ def filter_cases() -> list[Case]:
                 variables = {**required, name: value, "first": 5}
                 args = {n: str(QUERY_TYPE.fields[root].args[n].type) for n in variables}
                 caller = ANALYST if name == "leadProviderId" else AMBITION
-                cases.append(Case(f"{root}-{name}-{position}", _variables_query(root, args, selection), variables, caller))
+                cases.append(
+                    Case(f"{root}-{name}-{position}", _variables_query(root, args, selection), variables, caller)
+                )
     return cases
 
 
@@ -153,13 +159,21 @@ def relation_cases(depth: int = 3, reached: set[tuple[str, str]] | None = None) 
         named = get_named_type(definition.type)
         for caller, levels in ((AMBITION, depth), (ANALYST, depth - 1)):
             if root in connections:
-                selection = full_selection(named, levels + 2, reached if caller == AMBITION else None)  # + connection, edge
+                selection = full_selection(
+                    named, levels + 2, reached if caller == AMBITION else None
+                )  # + connection, edge
                 variables = {**REQUIRED.get(root, {}), "first": 3}
-            elif is_list_type(definition.type) or (is_non_null_type(definition.type) and is_list_type(definition.type.of_type)):
+            elif is_list_type(definition.type) or (
+                is_non_null_type(definition.type) and is_list_type(definition.type.of_type)
+            ):
                 selection = full_selection(named, 1, reached if caller == AMBITION else None)
                 variables = {}
             else:
-                selection = full_selection(named, levels, reached if caller == AMBITION else None) if isinstance(named, GraphQLObjectType) else ""
+                selection = (
+                    full_selection(named, levels, reached if caller == AMBITION else None)
+                    if isinstance(named, GraphQLObjectType)
+                    else ""
+                )
                 variables = dict(single_ids.get(root, {}))
                 if any(is_non_null_type(a.type) for a in definition.args.values()) and not variables:
                     continue  # looked up by an id taken from its list (see TestSingleRecords)
@@ -186,8 +200,13 @@ LANGUAGE_CASES = [
         operation_name="B",
     ),
     Case("inline fragments", "{ deliveryPartners { edges { node { ... on DeliveryPartner { id } ... { name } } } } }"),
-    Case("typename everywhere", "{ __typename deliveryPartners { __typename edges { __typename node { __typename cohorts { __typename } } } } }"),
-    Case("literal directives", "{ cohorts { year @include(if: true) id @skip(if: true) startsOn @include(if: false) } }"),
+    Case(
+        "typename everywhere",
+        "{ __typename deliveryPartners { __typename edges { __typename node { __typename cohorts { __typename } } } } }",
+    ),
+    Case(
+        "literal directives", "{ cohorts { year @include(if: true) id @skip(if: true) startsOn @include(if: false) } }"
+    ),
     Case(
         "directives with variables: included",
         "query($a: Boolean!, $b: Boolean = false) { cohorts { year @include(if: $a) id @skip(if: $b) ... @include(if: $a) { createdAt } } }",
@@ -198,8 +217,16 @@ LANGUAGE_CASES = [
         "query($a: Boolean!, $b: Boolean = false) { cohorts { year @include(if: $a) id @skip(if: $b) ... @include(if: $a) { createdAt } } }",
         {"a": False, "b": True},
     ),
-    Case("a directive on a fragment spread", "query($x: Boolean!) { deliveryPartners { edges { node { id ...Partner @skip(if: $x) } } } }\n" + _PARTNER, {"x": False}),
-    Case("not found: another provider's participant", 'query($id: ID!) { participant(id: $id) { id fullName } }', {"id": Id("unfunded mentor")}),
+    Case(
+        "a directive on a fragment spread",
+        "query($x: Boolean!) { deliveryPartners { edges { node { id ...Partner @skip(if: $x) } } } }\n" + _PARTNER,
+        {"x": False},
+    ),
+    Case(
+        "not found: another provider's participant",
+        "query($id: ID!) { participant(id: $id) { id fullName } }",
+        {"id": Id("unfunded mentor")},
+    ),
     Case("not found: a malformed id", '{ deliveryPartner(id: "not-a-uuid") { id } }'),
     Case("not found: a missing id", '{ statement(id: "00000000-0000-0000-0000-000000000000") { id } }'),
     Case(
@@ -211,13 +238,19 @@ LANGUAGE_CASES = [
     Case("a bad cursor", '{ deliveryPartners(after: "bm90IGEgY3Vyc29y") { totalCount } }'),
     Case("a negative page size", "{ deliveryPartners(first: -1) { totalCount } }"),
     Case("hostile string argument", 'query { participant(id: "\\"); import os #\\n\\u00e9\\u2028") { id } }'),
-    Case("bad variables", "query($f: Int) { deliveryPartners(first: $f) { totalCount } }", {"f": "ten"}, compiled=False),
+    Case(
+        "bad variables", "query($f: Int) { deliveryPartners(first: $f) { totalCount } }", {"f": "ten"}, compiled=False
+    ),
     Case("a missing variable", "query($id: ID!) { participant(id: $id) { id } }", {}, compiled=False),
     Case("introspection", "{ __schema { queryType { name } } }", compiled=False),
     Case("introspection of a type", '{ __type(name: "Cohort") { name fields { name } } }', compiled=False),
     Case("a syntax error", "{ cohorts { year }", compiled=False),
     Case("an unknown field", "{ cohorts { nope } }", compiled=False),
-    Case("a mutation", 'mutation { voidDeclaration(id: "00000000-0000-0000-0000-000000000000") { errors { message } } }', compiled=False),
+    Case(
+        "a mutation",
+        'mutation { voidDeclaration(id: "00000000-0000-0000-0000-000000000000") { errors { message } } }',
+        compiled=False,
+    ),
     Case("an unknown operation name", "query A { cohorts { year } }", operation_name="B", compiled=False),
     Case("the caller", "{ me { role leadProvider { id name statements { id } } } }"),
     Case("the analyst", "{ me { role leadProvider { id } } leadProviders { name } }", caller=ANALYST),

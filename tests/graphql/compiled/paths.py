@@ -36,14 +36,20 @@ class BothPaths:
         self.executor = executor
 
     async def post(
-        self, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+        self,
+        headers: dict[str, str],
+        query: str,
+        variables: dict[str, Any] | None = None,
+        operation_name: str | None = None,
     ) -> Answers:
         body: dict[str, Any] = {"query": query, "variables": variables, "operationName": operation_name}
         return await self._both(lambda: self.client.post("/graphql", json=body, headers=headers))
 
     async def get(self, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None) -> Answers:
         params = {"query": query, **({"variables": json.dumps(variables)} if variables else {})}
-        return await self._both(lambda: self.client.get("/graphql", params=params, headers={**headers, "accept": "application/json"}))
+        return await self._both(
+            lambda: self.client.get("/graphql", params=params, headers={**headers, "accept": "application/json"})
+        )
 
     async def _both(self, send) -> Answers:
         saved = endpoint._graphql.compiled
@@ -59,11 +65,15 @@ class BothPaths:
         assert compiled.status_code == normal.status_code
         return Answers(compiled=compiled.content, normal=normal.content, outcome=outcome)
 
-    async def normal(self, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def normal(
+        self, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         saved = endpoint._graphql.compiled
         endpoint._graphql.compiled = None
         try:
-            response = await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+            response = await self.client.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
         finally:
             endpoint._graphql.compiled = saved
         return response.json()

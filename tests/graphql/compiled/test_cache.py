@@ -50,7 +50,9 @@ class TestPlanCache:
         assert b'"year"' in first.compiled and b'"id"' in second.compiled
         assert counted["generate"].calls == 2
 
-    async def test_directive_variables_select_a_plan_compiled_once_per_value(self, readonly_db, paths, callers, counted):
+    async def test_directive_variables_select_a_plan_compiled_once_per_value(
+        self, readonly_db, paths, callers, counted
+    ):
         for on in (True, False, True, False):
             answers = await paths.post(callers[AMBITION], WITH_DIRECTIVE, {"on": on})
             assert answers.same and answers.outcome == "compiled"
@@ -58,7 +60,9 @@ class TestPlanCache:
 
         assert (counted["parse"].calls, counted["generate"].calls) == (1, 2)
 
-    async def test_a_document_that_cannot_be_compiled_is_not_retried(self, readonly_db, paths, callers, executor, counted):
+    async def test_a_document_that_cannot_be_compiled_is_not_retried(
+        self, readonly_db, paths, callers, executor, counted
+    ):
         for _ in range(3):
             answers = await paths.post(callers[AMBITION], INTROSPECTION)
             assert answers.outcome == "fallback: introspection"

@@ -33,7 +33,9 @@ NEXT_PAGE = (
 
 def _required(root: str) -> tuple[str, str]:
     names = REQUIRED.get(root, {})
-    return "".join(f", ${n}: {QUERY_TYPE.fields[root].args[n].type}" for n in names), "".join(f", {n}: ${n}" for n in names)
+    return "".join(f", ${n}: {QUERY_TYPE.fields[root].args[n].type}" for n in names), "".join(
+        f", {n}: ${n}" for n in names
+    )
 
 
 def _report(answers) -> str:
@@ -66,7 +68,9 @@ class TestCorpus:
 
 class TestTransport:
     async def test_a_query_sent_by_get_answers_alike(self, readonly_db, paths, callers):
-        answers = await paths.get(callers[AMBITION], "query($n: Int) { deliveryPartners(first: $n) { edges { node { id name } } } }", {"n": 2})
+        answers = await paths.get(
+            callers[AMBITION], "query($n: Int) { deliveryPartners(first: $n) { edges { node { id name } } } }", {"n": 2}
+        )
 
         assert answers.same, _report(answers)
         assert answers.outcome == "compiled", _report(answers)
@@ -82,7 +86,9 @@ class TestTransport:
 PARTNERSHIP_SCHOOLS = """
 { partnerships(first: 3) { totalCount edges { node { id school { id name } deliveryPartner { name } } } } }
 """
-NULLABLE_SCHOOLS = "{ participants(first: 3) { edges { node { id enrolments { trainingRecordId school { id name } } } } } }"
+NULLABLE_SCHOOLS = (
+    "{ participants(first: 3) { edges { node { id enrolments { trainingRecordId school { id name } } } } } }"
+)
 
 
 async def _nothing_found(_conn, _caller, _keys) -> dict:
@@ -130,9 +136,13 @@ class TestPaging:
     async def test_the_page_after_a_cursor_answers_alike(self, readonly_db, paths, callers, root):
         required, passed = _required(root)
         variables = {**REQUIRED.get(root, {}), "first": 2}
-        first = await paths.normal(callers[ANALYST], FIRST_PAGE.format(root=root, required=required, passed=passed), variables)
+        first = await paths.normal(
+            callers[ANALYST], FIRST_PAGE.format(root=root, required=required, passed=passed), variables
+        )
         cursor = first["data"][root]["pageInfo"]["endCursor"] if first.get("data") else "bm90IGEgY3Vyc29y"
-        node_type = get_named_type(get_named_type(get_named_type(QUERY_TYPE.fields[root].type).fields["edges"].type).fields["node"].type)
+        node_type = get_named_type(
+            get_named_type(get_named_type(QUERY_TYPE.fields[root].type).fields["edges"].type).fields["node"].type
+        )
         query = NEXT_PAGE.format(root=root, required=required, passed=passed, selection=full_selection(node_type, 1))
 
         answers = await paths.post(callers[ANALYST], query, {**variables, "after": cursor})
@@ -148,7 +158,9 @@ class TestSingleRecords:
     async def test_a_record_found_through_its_list_answers_alike(self, readonly_db, paths, callers, root):
         required, passed = _required(f"{root}s")
         listed = await paths.normal(
-            callers[AMBITION], FIRST_PAGE.format(root=f"{root}s", required=required, passed=passed), {**REQUIRED.get(f"{root}s", {}), "first": 1}
+            callers[AMBITION],
+            FIRST_PAGE.format(root=f"{root}s", required=required, passed=passed),
+            {**REQUIRED.get(f"{root}s", {}), "first": 1},
         )
         edges = listed["data"][f"{root}s"]["edges"]
         if not edges:
@@ -159,7 +171,9 @@ class TestSingleRecords:
         selection = full_selection(get_named_type(QUERY_TYPE.fields[root].type), 2)
 
         for caller in (AMBITION, ANALYST):
-            answers = await paths.post(callers[caller], f"query({definitions}) {{ {root}({passed_args}) {{ {selection} }} }}", args)
+            answers = await paths.post(
+                callers[caller], f"query({definitions}) {{ {root}({passed_args}) {{ {selection} }} }}", args
+            )
 
             assert answers.same, _report(answers)
             assert answers.outcome == "compiled", _report(answers)
@@ -171,7 +185,9 @@ class TestCorpusCoverage:
             for name, argument in QUERY_TYPE.fields[root].args.items():
                 if name in ("first", "after") or hasattr(get_named_type(argument.type), "values"):
                     continue
-                assert name in ARGUMENT_VALUES or name in SCALAR_ARGUMENTS.get(root, {}), f"{root}({name}:) has no corpus value"
+                assert name in ARGUMENT_VALUES or name in SCALAR_ARGUMENTS.get(root, {}), (
+                    f"{root}({name}:) has no corpus value"
+                )
 
     def test_the_relation_cases_select_every_field_of_the_graph(self):
         reached: set[tuple[str, str]] = set()

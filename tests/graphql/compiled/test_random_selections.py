@@ -24,7 +24,16 @@ ROOTS = {
     "statements": "(first: 3)",
     "participant": "(id: $participant)",
 }
-DIRECTIVES = ["", "", "", " @include(if: true)", " @skip(if: true)", " @include(if: $yes)", " @skip(if: $yes)", " @include(if: $no)"]
+DIRECTIVES = [
+    "",
+    "",
+    "",
+    " @include(if: true)",
+    " @skip(if: true)",
+    " @include(if: $yes)",
+    " @skip(if: $yes)",
+    " @include(if: $no)",
+]
 
 
 def _fields(object_type: GraphQLObjectType) -> list[str]:
@@ -75,7 +84,11 @@ def documents(draw) -> tuple[str, dict]:
 
 
 class TestRandomSelections:
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(document=documents(), analyst=st.booleans())
     async def test_any_valid_selection_answers_alike(self, readonly_db, paths, callers, resolve, document, analyst):
         query, variables = document

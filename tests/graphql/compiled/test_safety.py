@@ -44,26 +44,50 @@ def _variables(name: str, sandbox_ids: dict[str, str]) -> dict[str, str] | None:
     return {"id": PAYLOAD} if "$id" in HOSTILE[name] else None
 
 
-ALLOWED_NAMES = {"o", "S", "R", "str", "int", "bool", "map", "isinstance", "_null", "_as_list", "_leaf", "_lookup", "_UUID"}
+ALLOWED_NAMES = {
+    "o",
+    "S",
+    "R",
+    "str",
+    "int",
+    "bool",
+    "map",
+    "isinstance",
+    "_null",
+    "_as_list",
+    "_leaf",
+    "_lookup",
+    "_UUID",
+}
 GENERATED = re.compile(r"_[vcp]\d+")
 
 
 def _generated(source: str) -> set[str]:
-    return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name) and GENERATED.fullmatch(node.id)}
+    return {
+        node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name) and GENERATED.fullmatch(node.id)
+    }
 
 
 def _string_constants(source: str) -> list[str]:
-    return [node.value for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
 
 
 class TestHostileDocuments:
     @pytest.mark.parametrize("name", HOSTILE)
-    async def test_a_hostile_document_answers_like_the_normal_path(self, readonly_db, paths, callers, sandbox_ids, name):
+    async def test_a_hostile_document_answers_like_the_normal_path(
+        self, readonly_db, paths, callers, sandbox_ids, name
+    ):
         answers = await paths.post(callers[AMBITION], HOSTILE[name], _variables(name, sandbox_ids))
 
         assert answers.same, _report(answers)
 
-    async def test_generated_source_holds_no_text_but_graphql_names(self, readonly_db, paths, callers, executor, sandbox_ids):
+    async def test_generated_source_holds_no_text_but_graphql_names(
+        self, readonly_db, paths, callers, executor, sandbox_ids
+    ):
         for name, document in HOSTILE.items():
             await paths.post(callers[AMBITION], document, _variables(name, sandbox_ids))
 
@@ -80,7 +104,9 @@ class TestHostileDocuments:
             # Every string in the generated module is a dictionary key or a type name: a GraphQL name.
             assert all(NAME.fullmatch(text) for text in _string_constants(source))
             # And it names nothing but its arguments, its own locals and functions, and its helpers.
-            assert {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)} <= ALLOWED_NAMES | _generated(source)
+            assert {
+                node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)
+            } <= ALLOWED_NAMES | _generated(source)
 
     async def test_nesting_within_the_compiled_depth_is_compiled(self, readonly_db, paths, callers, sandbox_ids):
         name = "nesting within the compiled depth"
@@ -89,7 +115,9 @@ class TestHostileDocuments:
         assert answers.outcome == "compiled"
         assert b'"mentor":{' in answers.compiled
 
-    async def test_nesting_past_the_compiled_depth_is_handed_to_strawberry(self, readonly_db, paths, callers, sandbox_ids):
+    async def test_nesting_past_the_compiled_depth_is_handed_to_strawberry(
+        self, readonly_db, paths, callers, sandbox_ids
+    ):
         name = "nesting past the compiled depth"
         answers = await paths.post(callers[AMBITION], HOSTILE[name], _variables(name, sandbox_ids))
 

@@ -40,7 +40,9 @@ async def _compiled_only(paths: BothPaths, engine, headers, query: str, first: i
     endpoint._graphql.compiled = paths.executor
     try:
         with StatementCounter(engine) as counter:
-            response = await paths.client.post("/graphql", json={"query": query, "variables": {"first": first}}, headers=headers)
+            response = await paths.client.post(
+                "/graphql", json={"query": query, "variables": {"first": first}}, headers=headers
+            )
     finally:
         endpoint._graphql.compiled = saved
     assert response.status_code == 200 and "errors" not in response.json()
@@ -66,7 +68,9 @@ class TestStatementCounts:
         endpoint._graphql.compiled = None
         try:
             with StatementCounter(readonly_db.engine) as counter:
-                await paths.client.post("/graphql", json={"query": SYNC, "variables": {"first": 50}}, headers=callers[ANALYST])
+                await paths.client.post(
+                    "/graphql", json={"query": SYNC, "variables": {"first": 50}}, headers=callers[ANALYST]
+                )
         finally:
             endpoint._graphql.compiled = saved
 
