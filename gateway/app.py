@@ -15,8 +15,10 @@ from gateway.authentication import AuthenticationMiddleware
 from gateway.config import get_settings
 from gateway.db.engine import get_engine
 from gateway.graphql.endpoint import graphql_routes
+from gateway.pages import page_routes
 from gateway.rest.errors import rest_exception_handlers
 from gateway.rest.routes import rest_routes
+from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.time_travel import TimeTravelMiddleware
 
 
@@ -43,10 +45,12 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
         Route("/readyz", health.readyz),
         *graphql_routes(),
         *rest_routes(),
+        *page_routes(),
     ]
     return Starlette(
         routes=routes,
         middleware=[
+            Middleware(SecurityHeadersMiddleware),
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],

@@ -23,6 +23,8 @@ from gateway.rate_limiting import send_too_many_requests
 ACCESS_DENIED_BODY = orjson.dumps({"error": "HTTP Token: Access denied"})
 REST_PREFIX = "/api/"
 GRAPHQL_PATH = "/graphql"
+# Public information (DfE publishes its Swagger docs): the OpenAPI document and the docs page need no token.
+PUBLIC_PATHS = frozenset({"/api/v3/openapi.json", "/api/docs"})
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -50,8 +52,7 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        # The OpenAPI document is public information (DfE publishes its Swagger docs): no token needed.
-        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH) or path == "/api/v3/openapi.json":
+        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH) or path in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope)

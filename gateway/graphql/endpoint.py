@@ -18,6 +18,7 @@ from gateway.db.engine import read_connection
 from gateway.graphql.compiled import CompiledExecutor
 from gateway.graphql.context import Context
 from gateway.graphql.schema import schema
+from gateway.pages import graphiql_page
 from gateway.responses import dumps
 
 UNAUTHENTICATED_BODY = dumps(
@@ -71,7 +72,8 @@ class GatewayGraphQL(GraphQL):
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 
 
-_graphql = GatewayGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+# graphql_ide=None: browsers get the gateway's own GraphiQL page (gateway/pages.py), never Strawberry's CDN one.
+_graphql = GatewayGraphQL(schema, graphql_ide=None, allow_queries_via_get=True)
 _graphql.compiled = CompiledExecutor.from_settings(schema)
 
 
@@ -91,7 +93,7 @@ class GraphQLEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The GraphiQL page itself holds no data; the browser sends the token with each query it runs.
         if _wants_graphiql(scope):
-            await self.view(scope, receive, send)
+            await graphiql_page()(scope, receive, send)
             return
         if caller_of(scope) is None:
             await Response(UNAUTHENTICATED_BODY, status_code=401, media_type="application/json")(scope, receive, send)

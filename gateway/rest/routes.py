@@ -22,8 +22,12 @@ from gateway.rest.endpoints import openapi
 from gateway.rest.endpoints import declarations
 from gateway.rest.endpoints import declaration_actions
 from gateway.rest.endpoints import statements
+from gateway.rest.openapi import OPENAPI_PATH
 
 V3 = "/api/v3"
+
+OPENAPI_DOCUMENTS: tuple[tuple[str, str], ...] = (("Lead provider API v3", OPENAPI_PATH),)
+"""(name, path) of every OpenAPI document served, oldest version first: GET /api/docs shows each of them."""
 
 
 def rest_routes() -> list[BaseRoute]:
