@@ -23,7 +23,9 @@ import pytest
 from playwright.async_api import Browser, Page, Request, Route, async_playwright
 
 CHROMIUM = os.environ.get("BROWSER_EXECUTABLE", "/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"))
+ARTIFACTS = Path(
+    os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "browser")
+)
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 

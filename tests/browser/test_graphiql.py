@@ -9,7 +9,9 @@ from tests.browser.conftest import BrowserPage, Gateway
 TIMEOUT = 30_000  # ms; the machine is shared, and Monaco's workers start cold
 
 
-async def test_an_analyst_gives_a_token_runs_an_example_and_browses_the_schema(gateway: Gateway, browser_page: BrowserPage):
+async def test_an_analyst_gives_a_token_runs_an_example_and_browses_the_schema(
+    gateway: Gateway, browser_page: BrowserPage
+):
     page, traffic = browser_page.page, browser_page.traffic
     await page.goto(f"{gateway.url}/graphql", wait_until="networkidle")
 
