@@ -4,6 +4,8 @@ to the gateway's own origin. (tests/browser drives them in Chromium.)"""
 from __future__ import annotations
 
 import re
+import tomllib
+from fnmatch import fnmatch
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -140,3 +142,17 @@ class TestApiResponses:
         response = await client.post("/graphql", json={"query": "{ me { role } }"}, headers=bearer(token))
         assert response.status_code == 200
         assert response.headers["x-content-type-options"] == "nosniff"
+
+
+class TestPackaging:
+    def test_every_built_file_is_package_data_so_pip_install_ships_it(self):
+        root = Path(__file__).resolve().parents[1]
+        patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["gateway"]
+        built = [
+            path.relative_to(root / "gateway").as_posix()
+            for folder in ("pages", "static")
+            for path in (root / "gateway" / folder).rglob("*")
+            if path.is_file()
+        ]
+        assert built
+        assert [file for file in built if not any(fnmatch(file, pattern) for pattern in patterns)] == []
