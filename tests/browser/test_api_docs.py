@@ -28,11 +28,13 @@ async def test_every_operation_of_every_served_document_is_shown(gateway: Gatewa
         await expect(summaries.first).to_be_visible(timeout=TIMEOUT)
         await expect(page.locator(".info .title")).to_contain_text(document["info"]["title"])
 
-        shown = set()
-        for summary in await summaries.all():
-            method = (await summary.locator(".opblock-summary-method").inner_text()).strip()
-            path = await summary.locator(".opblock-summary-path").get_attribute("data-path")
-            shown.add((method, path))
+        shown = {
+            (method.strip(), path)
+            for method, path in await summaries.evaluate_all(
+                "summaries => summaries.map(s => [s.querySelector('.opblock-summary-method').textContent,"
+                " s.querySelector('.opblock-summary-path').dataset.path])"
+            )
+        }
         assert shown == _operations(document), name
         await browser_page.screenshot(f"{index + 1}-document")
 
