@@ -63,7 +63,7 @@ async def http_exception(request: Request, exc: HTTPException) -> Response:
 
 async def unexpected_exception(request: Request, exc: Exception) -> Response:
     rid = request_id(request)
-    log.exception("unhandled error (request %s)", rid, exc_info=exc)
+    log.exception("unhandled error (request %s)", rid, exc_info=exc, extra={"request_id": rid})
     body = {
         "errors": [
             {

@@ -19,13 +19,20 @@ values there (prometheus-client's multiprocess mode), and a scrape answered by a
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import threading
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client import disable_created_metrics, generate_latest, multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -131,27 +138,6 @@ def watch_pool(pool: Any) -> None:
 
 def is_multiprocess() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
-
-
-def prepare_multiprocess_dir() -> str:
-    """Before workers start: an empty directory for their values (an operator's own, emptied, or a new one).
-
-    Values left by an earlier run would be added to this one's, so the directory is emptied first.
-    """
-    directory = os.environ.get(MULTIPROC_ENV)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-        for entry in os.listdir(directory):
-            if entry.endswith(".db"):
-                os.remove(os.path.join(directory, entry))
-    else:
-        directory = tempfile.mkdtemp(prefix="gateway-metrics-")
-        os.environ[MULTIPROC_ENV] = directory
-    return directory
-
-
-def remove_multiprocess_dir(directory: str) -> None:
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def worker_stopped() -> None:

@@ -62,7 +62,9 @@ class RequestIdMiddleware:
             await send(message)
 
         token = current.set(rid)
-        await self.app(scope, receive, send_with_id)
-        # Reset only on success: when the app raises, Starlette's error middleware (outside this one, in
-        # the same task) logs the failure and renders the 500, and both must still carry the id.
-        current.reset(token)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            # Starlette's error middleware, outside this one, logs and renders a 500 after this: it reads
+            # the id from the scope (gateway.http_errors), not from here.
+            current.reset(token)
