@@ -42,6 +42,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which worker, under --workers N
         }
         rid = request_ids.current.get()
         if rid is not None:
