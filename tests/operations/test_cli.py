@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
-import time
 from importlib.metadata import version
 
 import pytest
@@ -19,7 +19,7 @@ GATEWAY = os.path.join(os.path.dirname(sys.executable), "gateway")
 
 def _gateway(*args: str, url: str, cwd) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "GATEWAY_ENV": "sandbox"}
-    return subprocess.run([GATEWAY, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run([GATEWAY, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ async def private_sandbox(databases, sandbox_template):
 
 
 def test_version_names_the_installed_package(tmp_path):
-    done = subprocess.run([GATEWAY, "--version"], capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run([GATEWAY, "--version"], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert done.returncode == 0
     assert done.stdout.strip() == f"gateway {version('gateway')}"
 
@@ -89,19 +89,19 @@ class TestTokens:
 async def test_a_second_start_says_why_no_tokens_are_printed_and_how_to_make_one(private_sandbox, tmp_path):
     await private_sandbox.engine.dispose()
     env = {**os.environ, "DATABASE_URL": private_sandbox.url, "GATEWAY_ENV": "sandbox"}
-    server = subprocess.Popen(
-        [GATEWAY, "serve", "--port", "0"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
+    server = await asyncio.create_subprocess_exec(
+        GATEWAY, "serve", "--port", "0", env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    said = []
+    said: list[str] = []
     try:
-        deadline = time.monotonic() + 60
-        while not any("gateway tokens create" in line for line in said) and time.monotonic() < deadline:
-            line = server.stderr.readline()
-            assert line, "".join(said)
-            said.append(line)
+        async with asyncio.timeout(60):
+            while not any("gateway tokens create" in line for line in said):
+                line = (await server.stderr.readline()).decode()
+                assert line, "".join(said)
+                said.append(line)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        await server.wait()
     assert "No tokens printed: they are shown only when they are made.\n" in said
     assert any(line.startswith("Make a token at any time:  gateway tokens create --lead-provider") for line in said)

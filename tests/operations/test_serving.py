@@ -37,14 +37,14 @@ class _Server:
         for stream, lines in ((self.process.stdout, self.stdout), (self.process.stderr, self.stderr)):
             threading.Thread(target=lambda s=stream, out=lines: out.extend(iter(s.readline, "")), daemon=True).start()
 
-    def wait_for(self, predicate, what: str, seconds: float = 60) -> str:
+    async def wait_for(self, predicate, what: str, seconds: float = 60) -> str:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             found = next((line for line in list(self.stderr) if predicate(line)), None)
             if found is not None:
                 return found
             assert self.process.poll() is None, "".join(self.stderr)
-            time.sleep(0.05)
+            await asyncio.sleep(0.05)
         raise AssertionError(f"no {what} within {seconds} s:\n" + "".join(self.stderr))
 
     def stop(self) -> None:
@@ -73,11 +73,13 @@ async def test_two_workers_log_json_and_their_metrics_add_up(databases, tmp_path
     command = [os.path.join(os.path.dirname(sys.executable), "gateway"), "serve", "--port", str(port), "--workers", "2"]
     server = _Server(command, env, tmp_path)
     try:
-        token_line = server.wait_for(lambda line: line.startswith("  lead provider Ambition Institute:"), "tokens")
+        token_line = await server.wait_for(
+            lambda line: line.startswith("  lead provider Ambition Institute:"), "tokens"
+        )
         token = token_line.split()[-1]
         assert any(line.startswith("Make a token at any time:  gateway tokens create") for line in server.stderr)
-        server.wait_for(lambda line: "Application startup complete" in line, "first worker")
-        server.wait_for(
+        await server.wait_for(lambda line: "Application startup complete" in line, "first worker")
+        await server.wait_for(
             lambda line: sum("Application startup complete" in seen for seen in server.stderr) >= 2, "second worker"
         )
         headers = {"Authorization": f"Bearer {token}"}
@@ -96,8 +98,8 @@ async def test_two_workers_log_json_and_their_metrics_add_up(databases, tmp_path
 
             statuses = await asyncio.gather(*(one(n) for n in range(REQUESTS_SENT)))
             scrapes = [await http.get("/metrics") for _ in range(6)]
-        server.wait_for(lambda line: "serve-test-" in line, "access lines")
-        time.sleep(0.5)
+        await server.wait_for(lambda line: "serve-test-" in line, "access lines")
+        await asyncio.sleep(0.5)  # the last access lines are written just after their responses
     finally:
         server.stop()
 
