@@ -11,10 +11,11 @@ import argparse
 import asyncio
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Coroutine, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
@@ -180,6 +181,10 @@ def _metrics_directory() -> Iterator[None]:
     An operator's own ``PROMETHEUS_MULTIPROC_DIR`` is emptied of an earlier run's values (they would
     be added to this run's) and kept; otherwise a new directory lives as long as the server.
     """
+    if "prometheus_client" in sys.modules:
+        # It picks single- or multi-process mode once, at import: imported before the directory is set,
+        # a worker would keep its values to itself and every scrape would miss the others'.
+        raise RuntimeError("prometheus_client was imported before gateway serve set PROMETHEUS_MULTIPROC_DIR")
     given = os.environ.get(METRICS_DIRECTORY_ENV)
     if given:
         os.makedirs(given, exist_ok=True)
@@ -190,10 +195,18 @@ def _metrics_directory() -> Iterator[None]:
         return
     directory = tempfile.mkdtemp(prefix="gateway-metrics-")
     os.environ[METRICS_DIRECTORY_ENV] = directory
+    # uvicorn ends by raising the SIGTERM it caught again, once its own handlers are gone: without a handler
+    # of ours the process would die there, before removing the directory.
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         yield
     finally:
+        signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -202,8 +215,8 @@ def _serve(args: argparse.Namespace) -> None:
     from gateway.logging import logging_config
 
     settings = get_settings()
-    _run(_prepare_to_serve())
-    with _metrics_directory() if settings.metrics else _nothing():
+    with _metrics_directory() if settings.metrics else nullcontext():
+        _run(_prepare_to_serve())
         uvicorn.run(
             "gateway.app:create_app",
             factory=True,
@@ -215,11 +228,6 @@ def _serve(args: argparse.Namespace) -> None:
             log_config=logging_config(settings.log_format),
             access_log=False,  # gateway.access_log writes the access lines, with the fields uvicorn's lack
         )
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:

@@ -68,7 +68,9 @@ async def test_two_workers_log_json_and_their_metrics_add_up(databases, tmp_path
     db = await databases.create()
     await db.engine.dispose()
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db.url, "GATEWAY_ENV": "sandbox"}
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "DATABASE_URL": db.url, "GATEWAY_ENV": "sandbox", "TMPDIR": str(temporary)}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [os.path.join(os.path.dirname(sys.executable), "gateway"), "serve", "--port", str(port), "--workers", "2"]
     server = _Server(command, env, tmp_path)
@@ -104,6 +106,7 @@ async def test_two_workers_log_json_and_their_metrics_add_up(databases, tmp_path
         server.stop()
 
     assert statuses == [200] * REQUESTS_SENT
+    assert list(temporary.glob("gateway-metrics-*")) == [], "the workers' metrics directory goes with the server"
     assert server.stdout == [], "standard output carries nothing: the tokens and every log line go to stderr"
     lines = _json_lines(server.stderr)
     access = [line for line in lines if line["logger"] == "gateway.access"]
