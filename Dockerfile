@@ -5,9 +5,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 WORKDIR /app
+# Exact, hash-checked versions first (a layer that changes only with the lock), then the package itself
+# without resolving anything again.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY gateway ./gateway
-RUN pip install . && useradd --create-home --uid 10001 gateway && mkdir -p /data && chown gateway /data
+RUN pip install --no-deps . && pip check && useradd --create-home --uid 10001 gateway && mkdir -p /data && chown gateway /data
 
 USER gateway
 WORKDIR /data

@@ -10,13 +10,16 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from gateway import health, http_errors
+from gateway import health, http_errors, metrics
+from gateway.access_log import AccessLogMiddleware
 from gateway.authentication import AuthenticationMiddleware
+from gateway.compression import compression_middleware
 from gateway.config import get_settings
 from gateway.db.engine import get_engine
 from gateway.graphql.endpoint import graphql_routes
 from gateway.pages import page_routes
 from gateway.rest.errors import rest_exception_handlers
+from gateway.request_ids import RequestIdMiddleware
 from gateway.rest.routes import rest_routes
 from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.time_travel import TimeTravelMiddleware
@@ -33,8 +36,10 @@ def _tune_garbage_collector() -> None:
 @asynccontextmanager
 async def lifespan(_app: Starlette):
     _tune_garbage_collector()
+    metrics.watch_pool(get_engine().sync_engine.pool)
     yield
     await get_engine().dispose()
+    metrics.worker_stopped()
 
 
 def create_app(*, rate_limit: int | None = None) -> Starlette:
@@ -46,11 +51,15 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
         *graphql_routes(),
         *rest_routes(),
         *page_routes(),
+        *([Route(metrics.PATH, metrics.metrics_endpoint)] if settings.metrics else []),
     ]
     return Starlette(
         routes=routes,
         middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(AccessLogMiddleware, metrics_enabled=settings.metrics),
             Middleware(SecurityHeadersMiddleware),
+            *compression_middleware(settings),
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],

@@ -1,25 +1,52 @@
-"""The `gateway` command: serve, migrate, seed, tokens, export-schema, finance, bench."""
+"""The `gateway` command: serve, migrate, seed, tokens, export-schema, finance, bench.
+
+Standard output carries only what a command was asked for (a new token, a token list, the schema), so
+it can be piped; everything said to the operator goes to standard error (log lines, the first start's
+token block).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
+import signal
 import sys
-from collections.abc import Coroutine, Sequence
+import tempfile
+from collections.abc import Coroutine, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
 from gateway.config import get_settings
 from gateway.db.engine import get_engine, set_engine, write_transaction
 from gateway.db.migrate import is_empty, upgrade_to_head
 from gateway.domain import tokens
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import DomainError
 from gateway.vocabulary import Role
 
 T = TypeVar("T")
 
+METRICS_DIRECTORY_ENV = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus-client's multiprocess directory (gateway.metrics); set here before that client is imported."""
+
+MORE_TOKENS = (
+    "Make a token at any time:  gateway tokens create --lead-provider NAME_OR_ID   (or --role analyst)\n"
+    "See or revoke tokens:      gateway tokens list   /   gateway tokens revoke DIGEST"
+)
+
+
+def _version() -> str:
+    try:
+        return version("gateway")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
+    parser = argparse.ArgumentParser(prog="gateway", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"gateway {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="migrate (and on a new sandbox database, seed), then serve HTTP")
@@ -41,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     who = create.add_mutually_exclusive_group(required=True)
     who.add_argument("--lead-provider", metavar="NAME_OR_ID")
     who.add_argument("--role", choices=[Role.ANALYST.value, Role.ADMIN.value])
+    create.add_argument("--description", help="who or what the token is for (shown by `gateway tokens list`)")
+    token.add_parser("list", help="every token's digest, role, lead provider and description (never the token)")
+    revoke = token.add_parser("revoke", help="delete a token: it authenticates nothing after this")
+    revoke.add_argument("digest", help="the digest `gateway tokens list` shows (at least its first 8 digits)")
 
     export = commands.add_parser("export-schema", help="print the GraphQL schema as SDL")
     export.add_argument("--output", "-o", help="write to this file instead of standard output")
@@ -71,24 +102,132 @@ async def _seed(scale: int, reset: bool) -> None:
     print(await seed_sandbox(get_engine(), scale=scale, reset=reset, progress=True), file=sys.stderr)
 
 
-async def _create_token(lead_provider: str | None, role: str | None) -> str:
+async def _create_token(lead_provider: str | None, role: str | None, description: str | None = None) -> str:
     async with write_transaction() as conn:
         if lead_provider is not None:
             lp_id = await tokens.find_lead_provider_id(conn, lead_provider)
-            return await tokens.create_token(conn, role=Role.LEAD_PROVIDER, lead_provider_id=lp_id)
-        return await tokens.create_token(conn, role=Role(role))
+            return await tokens.create_token(
+                conn, role=Role.LEAD_PROVIDER, lead_provider_id=lp_id, description=description
+            )
+        return await tokens.create_token(conn, role=Role(role), description=description)
+
+
+async def _list_tokens() -> list[tokens.TokenSummary]:
+    async with write_transaction() as conn:
+        return await tokens.list_tokens(conn)
+
+
+async def _revoke_token(digest: str) -> tokens.TokenSummary:
+    async with write_transaction() as conn:
+        return await tokens.revoke_token(conn, digest)
+
+
+def _token_table(found: list[tokens.TokenSummary]) -> str:
+    rows = [("digest", "role", "lead provider", "created", "description")] + [
+        (
+            t.digest[:16],
+            t.role.value,
+            t.lead_provider_name or "-",
+            t.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            t.description or "-",
+        )
+        for t in found
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(row[:4], widths)), row[4]]) for row in rows)
+
+
+def _tokens_command(args: argparse.Namespace) -> int:
+    try:
+        if args.tokens_command == "create":
+            print(_run(_create_token(args.lead_provider, args.role, args.description)))
+        elif args.tokens_command == "list":
+            found = _run(_list_tokens())
+            print(_token_table(found) if found else "no tokens", file=sys.stdout if found else sys.stderr)
+        else:
+            revoked = _run(_revoke_token(args.digest))
+            whose = revoked.lead_provider_name or revoked.role.value
+            print(f"revoked token {revoked.digest[:16]} ({whose})", file=sys.stderr)
+    except DomainError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
 
 
 async def _prepare_to_serve() -> None:
     was_empty = await _migrate()
     if not (was_empty and get_settings().is_sandbox):
+        print(f"No tokens printed: they are shown only when they are made.\n{MORE_TOKENS}", file=sys.stderr, flush=True)
         return
-    from gateway.sandbox.seed import seed_sandbox, sandbox_tokens
+    from gateway.sandbox.seed import sandbox_tokens, seed_sandbox
 
     await seed_sandbox(get_engine(), scale=1, reset=False, progress=False)
-    print("Sandbox data seeded. Tokens (shown once):", flush=True)
-    for label, token in await sandbox_tokens(get_engine()):
-        print(f"  {label}: {token}", flush=True)
+    issued = await sandbox_tokens(get_engine())
+    rule = "=" * 100
+    lines = [
+        rule,
+        "Sandbox data seeded. Tokens (shown once: the database keeps only their digests):",
+        *(f"  {label}: {token}" for label, token in issued),
+        MORE_TOKENS,
+        rule,
+    ]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[None]:
+    """An empty directory where every worker writes its metrics (prometheus-client's multiprocess mode).
+
+    An operator's own ``PROMETHEUS_MULTIPROC_DIR`` is emptied of an earlier run's values (they would
+    be added to this run's) and kept; otherwise a new directory lives as long as the server.
+    """
+    if "prometheus_client" in sys.modules:
+        # It picks single- or multi-process mode once, at import: imported before the directory is set,
+        # a worker would keep its values to itself and every scrape would miss the others'.
+        raise RuntimeError("prometheus_client was imported before gateway serve set PROMETHEUS_MULTIPROC_DIR")
+    given = os.environ.get(METRICS_DIRECTORY_ENV)
+    if given:
+        os.makedirs(given, exist_ok=True)
+        for entry in os.listdir(given):
+            if entry.endswith(".db"):
+                os.remove(os.path.join(given, entry))
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="gateway-metrics-")
+    os.environ[METRICS_DIRECTORY_ENV] = directory
+    # uvicorn ends by raising the SIGTERM it caught again, once its own handlers are gone: without a handler
+    # of ours the process would die there, before removing the directory.
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from gateway.logging import logging_config
+
+    settings = get_settings()
+    with _metrics_directory() if settings.metrics else nullcontext():
+        _run(_prepare_to_serve())
+        uvicorn.run(
+            "gateway.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+            # Every worker applies this: uvicorn's lines and ours, one format on standard error.
+            log_config=logging_config(settings.log_format),
+            access_log=False,  # gateway.access_log writes the access lines, with the fields uvicorn's lack
+        )
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:
@@ -110,29 +249,18 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from gateway.logging import configure
+
+    configure(get_settings().log_format)
     if args.command == "migrate":
         _run(_migrate())
         print("database at the latest migration", file=sys.stderr)
     elif args.command == "seed":
         _run(_seed(args.scale, args.reset))
     elif args.command == "tokens":
-        try:
-            print(_run(_create_token(args.lead_provider, args.role)))
-        except NotFound as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
+        return _tokens_command(args)
     elif args.command == "serve":
-        import uvicorn
-
-        _run(_prepare_to_serve())
-        uvicorn.run(
-            "gateway.app:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level="info",
-        )
+        _serve(args)
     elif args.command == "export-schema":
         from gateway.graphql.schema import schema
 

@@ -20,6 +20,12 @@ class Settings:
     compiled_execution: bool
     rate_limit: int
     """Requests per token in each five-minute window (domain.md section 2); 0 turns the limit off."""
+    log_format: str = "json"
+    """``json`` (one object per line) or ``text`` (gateway.logging)."""
+    metrics: bool = True
+    """Serve Prometheus metrics at /metrics (gateway.metrics)."""
+    gzip_min_bytes: int = 1024
+    """Responses at least this long are gzipped for clients that accept it; 0 turns compression off."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -56,6 +62,9 @@ def get_settings() -> Settings:
         port=int(os.environ.get("GATEWAY_PORT", "8000")),
         compiled_execution=os.environ.get("GATEWAY_COMPILED_EXECUTION", "1") != "0",
         rate_limit=_rate_limit(os.environ.get("GATEWAY_RATE_LIMIT", "1000")),
+        log_format=_log_format(os.environ.get("GATEWAY_LOG_FORMAT", "json")),
+        metrics=os.environ.get("GATEWAY_METRICS", "1") != "0",
+        gzip_min_bytes=_whole_number("GATEWAY_GZIP_MIN_BYTES", os.environ.get("GATEWAY_GZIP_MIN_BYTES", "1024")),
     )
 
 
@@ -69,3 +78,16 @@ def _rate_limit(value: str) -> int:
             f"GATEWAY_RATE_LIMIT must be a whole number of requests (0 turns the limit off), not {value!r}"
         )
     return limit
+
+
+def _whole_number(name: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise SystemExit(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _log_format(value: str) -> str:
+    chosen = value.strip().lower()
+    if chosen not in ("json", "text"):
+        raise SystemExit(f"GATEWAY_LOG_FORMAT must be 'json' or 'text', not {value!r}")
+    return chosen

@@ -7,13 +7,13 @@ answered without a trace or SQL.
 from __future__ import annotations
 
 import logging
-import uuid
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.request_ids import request_id_of
 from gateway.responses import OrjsonResponse
 
 log = logging.getLogger("gateway")
@@ -26,9 +26,7 @@ NOT_FOUND_BODY = {
 
 
 def request_id(request: Request) -> str:
-    return request.headers.get("x-request-id") or request.scope.setdefault("state", {}).setdefault(
-        "request_id", uuid.uuid4().hex
-    )
+    return request_id_of(request.scope)
 
 
 def allowed_methods(request: Request) -> str:
@@ -65,7 +63,7 @@ async def http_exception(request: Request, exc: HTTPException) -> Response:
 
 async def unexpected_exception(request: Request, exc: Exception) -> Response:
     rid = request_id(request)
-    log.exception("unhandled error (request %s)", rid, exc_info=exc)
+    log.exception("unhandled error (request %s)", rid, exc_info=exc, extra={"request_id": rid})
     body = {
         "errors": [
             {
@@ -74,4 +72,5 @@ async def unexpected_exception(request: Request, exc: Exception) -> Response:
             }
         ]
     }
-    return OrjsonResponse(body, status_code=500)
+    # Rendered outside RequestIdMiddleware (Starlette's error middleware is outermost): echo the id here.
+    return OrjsonResponse(body, status_code=500, headers={"X-Request-Id": rid})

@@ -12,6 +12,7 @@ from datetime import datetime
 import orjson
 from starlette.types import Send
 
+from gateway import metrics
 from gateway.domain.rate_limits import WindowCount
 from gateway.graphql.errors import RATE_LIMITED
 
@@ -21,6 +22,7 @@ GRAPHQL_BODY = orjson.dumps({"errors": [{"message": RETRY_LATER, "extensions": {
 
 
 async def send_too_many_requests(send: Send, counted: WindowCount, *, now: datetime, graphql: bool) -> None:
+    metrics.rate_limited("graphql" if graphql else "rest")
     retry_after = str(counted.seconds_until_window_ends(now)).encode()
     headers = [(b"content-type", b"application/json"), (b"retry-after", retry_after)]
     await send({"type": "http.response.start", "status": 429, "headers": headers})

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway import compression
 from gateway.bench.server import FLOOR_PARTICIPANT, FLOOR_SYNC, NORMAL_PATH
 from gateway.config import normalise_database_url
 from gateway.db.engine import build_engine, read_connection, write_transaction
@@ -91,7 +93,9 @@ async def run_bench(*, participants: int = 1000, rounds: int = 20, concurrency: 
         )
 
     with _server(url) as base:
-        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=300) as http:
+        # Uncompressed unless a figure says otherwise: the read paths are compared on the same bytes.
+        headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=300) as http:
             requests = _Requests(http, first)
             page = (await requests.send(NORMAL, "sync")).json()
             if not page.get("data"):
@@ -101,7 +105,9 @@ async def run_bench(*, participants: int = 1000, rounds: int = 20, concurrency: 
             sync = await _timed(requests, "sync", rounds)
             lookup = await _timed(requests, "lookup", max(rounds, 50))
             throughput = await _throughput(requests, concurrency, seconds)
+            gzipped = await _gzip_cost(requests, rounds)
     _report(sync, lookup, throughput, concurrency, seconds)
+    _report_gzip(gzipped)
 
 
 class _Requests:
@@ -110,7 +116,7 @@ class _Requests:
         self.first = first
         self.lookup_id = ""
 
-    def send(self, path: str, query: str):
+    def send(self, path: str, query: str, headers: dict[str, str] | None = None):
         if path == FLOOR:
             if query == "sync":
                 return self.http.get(FLOOR_SYNC, params={"first": self.first})
@@ -121,7 +127,7 @@ class _Requests:
             if query == "sync"
             else {"query": LOOKUP, "variables": {"id": self.lookup_id}}
         )
-        return self.http.post(url, json=body)
+        return self.http.post(url, json=body, headers=headers)
 
 
 async def _check_identical(requests: _Requests) -> None:
@@ -144,6 +150,40 @@ async def _timed(requests: _Requests, query: str, rounds: int) -> dict[str, Samp
             samples[path].statements = int(response.headers.get("x-bench-statements", "0"))
             samples[path].size = len(response.content)
     return samples
+
+
+@dataclass
+class GzipCost:
+    plain: Sample
+    gzipped: Sample
+    wire_bytes: int
+    compress_seconds: list[float]
+
+
+async def _gzip_cost(requests: _Requests, rounds: int) -> GzipCost:
+    """The compiled sync page with and without gzip, interleaved, and the CPU compressing it takes alone."""
+    plain, gzipped, wire = Sample(), Sample(), 0
+    asked = {"Accept-Encoding": "gzip"}
+    for n in range(rounds + 1):
+        for sample, headers in ((plain, None), (gzipped, asked))[:: 1 if n % 2 else -1]:
+            started = time.perf_counter()
+            response = await requests.send(COMPILED, "sync", headers)
+            elapsed = time.perf_counter() - started
+            response.raise_for_status()
+            if n:  # the first round warms both
+                sample.seconds.append(elapsed)
+            sample.size = len(response.content)
+            if headers:
+                wire = response.num_bytes_downloaded
+    page = (await requests.send(COMPILED, "sync")).content
+    compress_seconds = []
+    for _ in range(max(5, rounds // 2)):
+        started = time.perf_counter()
+        gzip = zlib.compressobj(compression.LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # what GZipMiddleware does
+        gzip.compress(page)
+        gzip.flush()
+        compress_seconds.append(time.perf_counter() - started)
+    return GzipCost(plain=plain, gzipped=gzipped, wire_bytes=wire, compress_seconds=compress_seconds)
 
 
 async def _throughput(requests: _Requests, concurrency: int, seconds: float) -> dict[str, float]:
@@ -189,6 +229,22 @@ def _report(
     print("targets")
     print(f"  sync query within 1.5x of the floor:        compiled {sync[COMPILED].median / sync[FLOOR].median:.2f}x")
     print(f"  lookup throughput at least 2x normal's:     compiled {throughput[COMPILED] / throughput[NORMAL]:.2f}x")
+
+
+def _report_gzip(cost: GzipCost) -> None:
+    print()
+    print(f"gzip on the compiled sync page (level {compression.LEVEL}, for clients that send Accept-Encoding: gzip)")
+    if cost.wire_bytes >= cost.gzipped.size:
+        print("  not compressed: the server runs with GATEWAY_GZIP_MIN_BYTES=0 or above the page's size")
+        return
+    print(
+        f"  {cost.plain.size:,} bytes -> {cost.wire_bytes:,} on the wire ({cost.plain.size / cost.wire_bytes:.1f}x smaller)"
+    )
+    print(f"  compressing it: {statistics.median(cost.compress_seconds) * 1000:.1f} ms of CPU per page")
+    print(
+        f"  request median {cost.gzipped.median * 1000:.1f} ms with gzip, {cost.plain.median * 1000:.1f} ms without"
+        " (over loopback, where bytes cost nearly nothing)"
+    )
 
 
 async def _database(participants: int) -> tuple[str, str]:

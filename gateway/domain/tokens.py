@@ -1,21 +1,31 @@
-"""API tokens: issued once in clear, stored only as a SHA-256 digest."""
+"""API tokens: issued once in clear, stored only as a SHA-256 digest.
+
+Listing and revoking (``gateway tokens list``, ``gateway tokens revoke``) name a token by its digest,
+the only form the database holds: the clear token is never shown again after it is made.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import ApiToken, LeadProvider
+from gateway.db.tables import ApiToken, LeadProvider, RequestCount
 from gateway.domain.callers import Caller
-from gateway.domain.errors import NotFound
+from gateway.domain.errors import DomainError, NotFound
 from gateway.vocabulary import Role
 
 _tokens = ApiToken.__table__
 _lead_providers = LeadProvider.__table__
+_request_counts = RequestCount.__table__
+
+SHORTEST_DIGEST_PREFIX = 8
+"""A revocation names at least this many leading hex digits of a digest (``gateway tokens list`` shows 16)."""
 
 
 def digest(token: str) -> str:
@@ -67,3 +77,62 @@ async def create_token(
         )
     )
     return token
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSummary:
+    """What may be shown of a stored token: never the token, which the database does not hold."""
+
+    digest: str
+    role: Role
+    lead_provider_name: str | None
+    description: str | None
+    created_at: datetime
+
+
+class AmbiguousDigest(DomainError):
+    """A digest prefix that names more than one token (or too few digits to name one safely)."""
+
+
+def _summaries():
+    return select(
+        _tokens.c.token_digest, _tokens.c.role, _lead_providers.c.name, _tokens.c.description, _tokens.c.created_at
+    ).select_from(_tokens.outerjoin(_lead_providers, _lead_providers.c.id == _tokens.c.lead_provider_id))
+
+
+def _summary(row) -> TokenSummary:
+    return TokenSummary(
+        digest=row.token_digest,
+        role=Role(row.role),
+        lead_provider_name=row.name,
+        description=row.description,
+        created_at=row.created_at,
+    )
+
+
+async def list_tokens(conn: AsyncConnection) -> list[TokenSummary]:
+    """Every stored token, oldest first."""
+    rows = await conn.execute(_summaries().order_by(_tokens.c.created_at, _tokens.c.token_digest))
+    return [_summary(row) for row in rows]
+
+
+async def revoke_token(conn: AsyncConnection, digest_prefix: str) -> TokenSummary:
+    """Delete the one token whose digest starts with ``digest_prefix``: it authenticates no request after this.
+
+    The row goes (with its rate-limit counter): a token is a credential, not something a provider
+    submitted, and a revoked one must not be able to come back.
+    """
+    prefix = digest_prefix.strip().lower()
+    if len(prefix) < SHORTEST_DIGEST_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
+        raise AmbiguousDigest(f"Name a token by at least {SHORTEST_DIGEST_PREFIX} hex digits of its digest")
+    # LIKE on hex digits only (checked above), so the prefix holds no wildcard.
+    rows = (await conn.execute(_summaries().where(_tokens.c.token_digest.like(f"{prefix}%")).limit(2))).all()
+    if not rows:
+        raise NotFound(f"No token with a digest starting {prefix}")
+    if len(rows) > 1:
+        raise AmbiguousDigest(f"More than one token has a digest starting {prefix}: give more digits")
+    found = _summary(rows[0])
+    token_id = select(_tokens.c.id).where(_tokens.c.token_digest == found.digest).scalar_subquery()
+    await conn.execute(delete(_request_counts).where(_request_counts.c.api_token_id == token_id))
+    await conn.execute(delete(_tokens).where(_tokens.c.token_digest == found.digest))
+    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from cross_web import HTTPException
@@ -13,12 +12,14 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types.graphql import OperationType
 
+from gateway.access_log import COMPILED, NORMAL, graphql_answered, operation_name_of
 from gateway.authentication import caller_of
 from gateway.db.engine import read_connection
 from gateway.graphql.compiled import CompiledExecutor
 from gateway.graphql.context import Context
 from gateway.graphql.schema import schema
 from gateway.pages import graphiql_page
+from gateway.request_ids import request_id_of
 from gateway.responses import dumps
 
 UNAUTHENTICATED_BODY = dumps(
@@ -52,7 +53,7 @@ class GatewayGraphQL(GraphQL):
         state = request.scope["state"]
         if "conn" not in state:  # serving the GraphiQL page: no operation will run
             return None  # type: ignore[return-value]
-        return Context(caller=state["caller"], conn=state["conn"], request_id=state["request_id"])
+        return Context(caller=state["caller"], conn=state["conn"], request_id=request_id_of(request.scope))
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return dumps(data)
@@ -65,10 +66,13 @@ class GatewayGraphQL(GraphQL):
         allowed = OperationType.from_http(method) - (
             set() if self.allow_queries_via_get or method != "GET" else {OperationType.QUERY}
         )
+        name = operation_name_of(request_data.query, request_data.operation_name)
         if self.compiled is not None and (
             result := await self.compiled.execute(request_data, context, root_value, allowed)
         ):
+            graphql_answered(request.scope, name, COMPILED)
             return result
+        graphql_answered(request.scope, name, NORMAL)
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 
 
@@ -99,7 +103,6 @@ class GraphQLEndpoint:
             await Response(UNAUTHENTICATED_BODY, status_code=401, media_type="application/json")(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        state.setdefault("request_id", uuid.uuid4().hex)
         async with read_connection() as conn:
             state["conn"] = conn
             await self.view(scope, receive, send)

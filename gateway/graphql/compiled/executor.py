@@ -26,6 +26,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from gateway import metrics
 from gateway.config import get_settings
 from gateway.graphql.compiled.cache import (
     MAX_VARIANTS,
@@ -128,6 +129,7 @@ class CompiledExecutor:
     def _variant(self, document: CompiledDocument, executor: Any) -> Any:
         key = document.variant_key(executor.variable_values.coerced)
         compiled = document.variants.get(key)
+        metrics.compiled_plan_cache(hit=compiled is not None)
         if compiled is not None:
             return compiled
         if len(document.variants) >= MAX_VARIANTS:
