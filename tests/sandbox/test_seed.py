@@ -500,9 +500,11 @@ class TestParticipants:
 
 
 def participant_status(period, today: date) -> str:
-    """domain.md section 5, first match."""
-    if period.withdrawn_at or period.deferred_at or period.finished_on:
-        return "leaving" if period.finished_on and period.finished_on > today else "left"
+    """domain.md section 5, first match: the school's view, whatever the provider did."""
+    if period.school_withdrawn_at:
+        return "withdrawn"
+    if period.leaving_on:
+        return "leaving" if period.leaving_on > today else "left"
     return "joining" if period.started_on > today else "active"
 
 
@@ -514,6 +516,10 @@ class TestTrainingPeriods:
             (Case.JOINING_ECT, "joining"),
             (Case.LEAVING_ECT, "leaving"),
             (Case.LEFT_ECT, "left"),
+            (Case.SCHOOL_WITHDRAWN_ECT, "withdrawn"),
+            (Case.WITHDRAWN_AND_LEAVING_ECT, "leaving"),
+            (Case.WITHDRAWN_MOVED_SCHOOL, "active"),
+            (Case.DEFERRED_PARENTAL_LEAVE, "active"),
         ],
     )
     async def test_a_participant_in_each_status_relative_to_today(self, conn, case, status):
@@ -543,10 +549,10 @@ class TestTrainingPeriods:
 
 
 def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, TransferStatus]]:
-    """domain.md section 5: a finished period followed by one at another school, or by none."""
+    """domain.md section 5: a period the school reported leaving, followed by one at another school, or by none."""
     found = []
     for i, leaving in enumerate(record_periods):
-        if leaving.finished_on is None:
+        if leaving.leaving_on is None:
             continue
         joining = record_periods[i + 1] if i + 1 < len(record_periods) else None
         if joining is not None and joining.school_id == leaving.school_id:
@@ -559,7 +565,7 @@ def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, 
                 if joining.lead_provider_id != leaving.lead_provider_id
                 else TransferType.NEW_SCHOOL
             )
-        future = leaving.finished_on > today or (joining is not None and joining.started_on > today)
+        future = leaving.leaving_on > today or (joining is not None and joining.started_on > today)
         found.append((kind, TransferStatus.INCOMPLETE if future else TransferStatus.COMPLETE))
     return found
 
