@@ -594,6 +594,22 @@ class TestTransfers:
         }
         assert kinds == set(TransferType)
 
+    async def test_each_providers_feed_is_a_believable_few_school_moves(self, conn):
+        # Only the school's leaving makes a transfer: the withdrawals, deferrals and completed training of the
+        # bulk are not in it, so a feed holds a few moves, far fewer than the participants trained.
+        today = clock.today()
+        periods = await periods_by_record(conn)
+        for name in LEAD_PROVIDER_NAMES:
+            mine = [rp for rp in periods.values() if any(p.lead_provider_id == lead_provider_id(name) for p in rp)]
+            moves = [kind for record_periods in mine for kind, _ in transfers_of(record_periods, today)]
+            assert 0 < len(moves) < len(mine) / 5, (name, len(moves), len(mine))
+        ambition = [rp for rp in periods.values() if any(p.lead_provider_id == lead_provider_id(AMBITION) for p in rp)]
+        kinds = [kind for record_periods in ambition for kind, _ in transfers_of(record_periods, today)]
+        assert {kind: kinds.count(kind) >= 3 for kind in TransferType} == {kind: True for kind in TransferType}
+        stopped = [p for record_periods in periods.values() for p in record_periods if p.withdrawn_at or p.deferred_at]
+        assert len(stopped) > 50
+        assert [p.leaving_on for p in stopped if p.leaving_on] == [clock.today() + timedelta(days=45)]
+
 
 class TestDeclarations:
     async def test_every_state_is_there_and_each_case_is_in_its_state(self, conn):
