@@ -224,3 +224,21 @@ async def count_rows(engine: AsyncEngine, table) -> int:
 
 def utc(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, tzinfo=timezone.utc)
+
+
+VOIDABLE_ELSEWHERE = ("eligible", "payable", "paid", "voided", "awaiting-clawback")
+
+
+async def ambition_declaration_teach_first_reads(engine) -> uuid.UUID:
+    """Ambition's started declaration of the participant who moved to Teach First: Teach First may read it."""
+    declarations = Declaration.__table__
+    async with read_connection(engine) as conn:
+        return (
+            await conn.execute(
+                select(declarations.c.id).where(
+                    declarations.c.participant_id == case_id(Case.TRANSFER_NEW_PROVIDER),
+                    declarations.c.lead_provider_id == lead_provider_id(AMBITION),
+                    declarations.c.declaration_type == "started",
+                )
+            )
+        ).scalar_one()

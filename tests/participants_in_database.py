@@ -120,9 +120,13 @@ class ParticipantsInDatabase:
             return "withdrawn"
         return "deferred" if period.deferred_at else "active"
 
-    def participant_status(self, period, today: date) -> str:
-        if self.training_status(period) != "active" or period.finished_on is not None:
-            return "leaving" if period.finished_on is not None and period.finished_on > today else "left"
+    @staticmethod
+    def participant_status(period, today: date) -> str:
+        """The school's view: what the provider did (withdrawn_at, deferred_at, finished_on) plays no part."""
+        if period.school_withdrawn_at is not None:
+            return "withdrawn"
+        if period.leaving_on is not None:
+            return "leaving" if period.leaving_on > today else "left"
         return "joining" if period.started_on > today else "active"
 
     def enrolments(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> list[dict]:
@@ -213,7 +217,8 @@ class ParticipantsInDatabase:
         for record in self._records_by_participant.get(participant_id, []):
             periods = self.periods_of_record(record.id)
             for leaving, joining in zip(periods, periods[1:] + [None]):
-                if leaving.finished_on is None or (joining is not None and joining.school_id == leaving.school_id):
+                # Only the school's leaving makes a transfer, at the end of the stay at that school.
+                if leaving.leaving_on is None or (joining is not None and joining.school_id == leaving.school_id):
                     continue
                 if lead_provider_id not in (self.owner(leaving), joining and self.owner(joining)):
                     continue
@@ -221,13 +226,13 @@ class ParticipantsInDatabase:
                     kind = "unknown"
                 else:
                     kind = "new_provider" if self.provider(leaving) != self.provider(joining) else "new_school"
-                future = leaving.finished_on > today or (joining is not None and joining.started_on > today)
+                future = leaving.leaving_on > today or (joining is not None and joining.started_on > today)
                 found.append(
                     {
                         "training_record_id": str(record.id),
                         "transfer_type": kind,
                         "status": "incomplete" if future else "complete",
-                        "leaving": self._side(leaving, leaving.finished_on),
+                        "leaving": self._side(leaving, leaving.leaving_on),
                         "joining": None if joining is None else self._side(joining, joining.started_on),
                         "created_at": joining.created_at if joining is not None else leaving.updated_at,
                     }

@@ -140,6 +140,33 @@ class TestOverTheLimit:
 
         assert (response.status_code, response.headers["retry-after"]) == (429, "1")
 
+    @pytest.mark.parametrize(
+        ("left", "retry_after"),
+        [
+            (timedelta(seconds=150), "150"),  # on the second: no rounding at all
+            (timedelta(seconds=149, microseconds=999_999), "150"),  # a hair under: rounded up, not down
+            (timedelta(seconds=149, milliseconds=700), "150"),  # more than half: up (as rounding would)
+            (timedelta(seconds=149, milliseconds=200), "150"),  # less than half: still up (rounding would go down)
+            (timedelta(seconds=150, milliseconds=500), "151"),  # a half: up (banker's rounding would go to 150)
+            (timedelta(microseconds=1), "1"),  # the window's last instant
+        ],
+        ids=str,
+    )
+    async def test_retry_after_is_the_seconds_left_rounded_up_at_a_fractional_moment(
+        self, readonly_db, limited, real_clock, left, retry_after
+    ):
+        # A client waiting the whole seconds it is told must find the window over; a second less would not do.
+        window_ends = datetime(2026, 11, 23, 10, 5, tzinfo=timezone.utc)
+        headers = await _analyst(readonly_db)
+        await _use_up(limited, headers)
+        real_clock.moment = window_ends - left
+
+        response = await limited.get(REST_PATH, headers=headers)
+
+        assert (response.status_code, response.headers["retry-after"]) == (429, retry_after)
+        real_clock.moment = window_ends - left + timedelta(seconds=int(retry_after))
+        assert (await limited.get(REST_PATH, headers=headers)).status_code == 200
+
     async def test_a_second_token_is_unaffected(self, readonly_db, limited):
         throttled = await _analyst(readonly_db)
         await _use_up(limited, throttled)

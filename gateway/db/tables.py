@@ -252,7 +252,15 @@ class TrainingPeriod(SQLModel, table=True):
 
     Provider-led periods carry a partnership, or only an expression of interest
     for a lead provider until that provider partners the school. School-led
-    periods carry neither. Withdrawal and deferral are kept, never erased.
+    periods carry neither.
+
+    Two owners report on a period, and their facts are kept apart (domain.md section 5):
+    the school (``leaving_on``, ``school_withdrawn_at``: what ``participant_status``
+    and the transfers read) and the lead provider (withdrawal and deferral, with
+    their reasons: what ``training_status`` reads). Neither erases the other's.
+    ``finished_on`` is when the period itself ended, whoever ended it: the
+    school's leaving date, a provider's withdrawal or deferral, a change of
+    schedule, or completed training.
     """
 
     __tablename__ = "training_periods"
@@ -273,6 +281,10 @@ class TrainingPeriod(SQLModel, table=True):
     withdrawal_reason: str | None = None
     deferred_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deferral_reason: str | None = None
+    leaving_on: date | None = None
+    """The school reported the participant leaving it on this day (``leaving`` until then, ``left`` after)."""
+    school_withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """The school withdrew the participant (``participant_status`` ``withdrawn``); not a provider's withdrawal."""
     email: str | None = None
     mentor_id: uuid.UUID | None = Field(default=None, foreign_key="participants.id", index=True)
     created_at: datetime = _created_at()

@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 import strawberry
 
 from gateway.domain.errors import BadRequest
+from gateway.responses import rfc3339
 
 
 def _serialize(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return rfc3339(value)  # the REST faces' format, to the second
 
 
 def _parse(value: str) -> datetime:
@@ -24,7 +25,7 @@ def _parse(value: str) -> datetime:
 UtcDateTime = strawberry.scalar(
     datetime,
     name="DateTime",
-    description="A moment in UTC, ISO 8601 with a `Z`, e.g. `2025-09-01T10:15:00Z`.",
+    description="A moment in UTC, RFC 3339 to the second with a `Z`, e.g. `2025-09-01T10:15:00Z`.",
     serialize=_serialize,
     parse_value=_parse,
 )

@@ -200,6 +200,8 @@ class Builder:
         finished_on: date | None = None,
         withdrawn: tuple[WithdrawalReason, datetime] | None = None,
         deferred: tuple[DeferralReason, datetime] | None = None,
+        leaving_on: date | None = None,
+        school_withdrawn_at: datetime | None = None,
         email: str | None = None,
         mentor_id: uuid.UUID | None = None,
         id: uuid.UUID | None = None,
@@ -209,12 +211,17 @@ class Builder:
         provider_led = partnership is not None or interested_lead_provider is not None
         if provider_led and schedule is None:
             raise ValueError("a provider-led period needs a schedule")
+        if leaving_on is not None and finished_on is None:
+            finished_on = leaving_on  # the school's leaving date ends the period there
+        if school_withdrawn_at is not None and finished_on is None:
+            finished_on = school_withdrawn_at.date()
         stopped = withdrawn or deferred
         stopped_on = stopped[1].date() if stopped else None
         if stopped_on is not None:
             # Withdrawing or deferring ends the period that day (domain.md section 5).
             finished_on = stopped_on if finished_on is None else min(finished_on, stopped_on)
-        updated_at = max(created_at, stopped[1]) if stopped else created_at
+        reported = [moment for moment in (stopped[1] if stopped else None, school_withdrawn_at) if moment is not None]
+        updated_at = max([created_at, *reported])
         period = PeriodRef(
             id or self.new_id(),
             record,
@@ -248,6 +255,8 @@ class Builder:
                 "withdrawal_reason": withdrawn[0].value if withdrawn else None,
                 "deferred_at": deferred[1] if deferred else None,
                 "deferral_reason": deferred[0].value if deferred else None,
+                "leaving_on": leaving_on,
+                "school_withdrawn_at": school_withdrawn_at,
                 "email": email,
                 "mentor_id": mentor_id,
                 "created_at": created_at,

@@ -315,11 +315,12 @@ class _Unit:
         elif 0.05 <= outcome < 0.08 and stop_on <= DECLARED_UNTIL:
             details["deferred"] = (rng.choice(tuple(DeferralReason)), at(stop_on, 14))
         elif 0.08 <= outcome < 0.10:
-            # Leaving: in the future whatever the day, and after every bulk declaration.
-            details["finished_on"] = max(self.today, DECLARED_UNTIL) + _days(rng, 5, 120)
+            # The school reports the participant leaving: in the future whatever the day, after every bulk declaration.
+            details["leaving_on"] = max(self.today, DECLARED_UNTIL) + _days(rng, 5, 120)
         elif 0.10 <= outcome < 0.15 and stop_on <= DECLARED_UNTIL:
-            details["finished_on"] = stop_on  # moves school: see below
+            details["leaving_on"] = stop_on  # moves school: see below
         elif year <= 2023 and outcome < 0.70:
+            # Training completed: the period ends with no word from the school, so it is no transfer.
             completed_on = started_on + _days(rng, 640, 760)
             details["finished_on"] = completed_on
         mentor_id = None

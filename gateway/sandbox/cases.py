@@ -17,8 +17,8 @@ Unless a member says otherwise, a participant case is trained by Ambition
 Institute (`CASE_LEAD_PROVIDER`) at `AMBITION_HOME_SCHOOL` (URN 100001), on
 the standard september schedule of its cohort. Dates are fixed, except those
 that must stay "in the future" or "just past", which are relative to the day
-of the seed: joining starts 30 days after it, leaving finishes 30 days after it,
-and the incomplete transfer moves 20 days after it.
+of the seed: joining starts 30 days after it, leaving finishes 30 days after it
+(45 for the withdrawn one), and the incomplete transfer moves 20 days after it.
 """
 
 from __future__ import annotations
@@ -91,8 +91,14 @@ class Case(StrEnum):
     # Participants: where they are in their training
     ACTIVE_ECT = "active ect"  # 2025, started 2025-09-01, mentored by FUNDED_MENTOR, pupil premium uplift
     JOINING_ECT = "joining ect"  # 2026, starts 30 days after the seed
-    LEAVING_ECT = "leaving ect"  # 2024, finishes 30 days after the seed, mentored by ECT_THEN_MENTOR
-    LEFT_ECT = "left ect"  # 2023, finished 2025-07-18
+    LEAVING_ECT = (
+        "leaving ect"  # 2024, the school reported it leaving 30 days after the seed; mentored by ECT_THEN_MENTOR
+    )
+    LEFT_ECT = "left ect"  # 2023, the school reported it leaving on 2025-07-18 (an unknown transfer)
+    SCHOOL_WITHDRAWN_ECT = "school withdrawn ect"  # 2024, the school withdrew it on 2025-05-09 (not a transfer)
+    WITHDRAWN_AND_LEAVING_ECT = (
+        "withdrawn and leaving ect"  # 2024, the school reports it leaving 45 days after the seed; Ambition withdrew it
+    )
     WITHDRAWN_LEFT_TEACHING_PROFESSION = "withdrawn: left-teaching-profession"  # 2024 ECT, withdrawn February 2025
     WITHDRAWN_MOVED_SCHOOL = "withdrawn: moved-school"
     WITHDRAWN_MENTOR_NO_LONGER_BEING_MENTOR = (
@@ -319,6 +325,7 @@ class _Cases:
         self.build_transfers()
         self.build_roles_and_identities()
         self.build_declaration_states()
+        self.build_school_reports()
 
     def build_schools(self) -> None:
         self.home = self.school(Case.AMBITION_HOME_SCHOOL, "Oakfield Primary School", "100001")
@@ -381,12 +388,12 @@ class _Cases:
             "Noah Fletcher",
             2024,
             date(2024, 9, 2),
-            finished_on=self.today + timedelta(days=30),
+            leaving_on=self.today + timedelta(days=30),
             mentor_id=self.ect_then_mentor,
         )
         self.declare(leaving, DeclarationType.STARTED, "2024-10-01")
 
-        left = self.at_home(Case.LEFT_ECT, "Isla Morgan", 2023, date(2023, 9, 4), finished_on=date(2025, 7, 18))
+        left = self.at_home(Case.LEFT_ECT, "Isla Morgan", 2023, date(2023, 9, 4), leaving_on=date(2025, 7, 18))
         self.declare(left, DeclarationType.STARTED, "2023-10-02")
         self.declare(left, DeclarationType.RETAINED_1, "2024-02-01")
 
@@ -407,7 +414,7 @@ class _Cases:
 
     def build_transfers(self) -> None:
         leaving = self.at_home(
-            Case.TRANSFER_NEW_SCHOOL, "Charlie Wood", 2024, date(2024, 9, 2), finished_on=date(2025, 3, 31)
+            Case.TRANSFER_NEW_SCHOOL, "Charlie Wood", 2024, date(2024, 9, 2), leaving_on=date(2025, 3, 31)
         )
         joining = self.period(
             leaving.record, self.second, 2024, date(2025, 4, 1), partnership=self.second_partnerships[2024]
@@ -417,7 +424,7 @@ class _Cases:
         self.declare(joining, DeclarationType.RETAINED_2, "2025-05-06")
 
         leaving = self.at_home(
-            Case.TRANSFER_NEW_PROVIDER, "Grace Mitchell", 2024, date(2024, 9, 2), finished_on=date(2025, 1, 17)
+            Case.TRANSFER_NEW_PROVIDER, "Grace Mitchell", 2024, date(2024, 9, 2), leaving_on=date(2025, 1, 17)
         )
         joining = self.period(
             leaving.record, self.teach_first, 2024, date(2025, 1, 20), partnership=self.teach_first_partnerships[2024]
@@ -427,14 +434,12 @@ class _Cases:
         self.declare(joining, DeclarationType.RETAINED_2, "2025-05-12")
 
         leaving = self.at_home(
-            Case.TRANSFER_UNKNOWN, "Henry Cooper", 2024, date(2024, 9, 2), finished_on=date(2025, 6, 30)
+            Case.TRANSFER_UNKNOWN, "Henry Cooper", 2024, date(2024, 9, 2), leaving_on=date(2025, 6, 30)
         )
         self.declare(leaving, DeclarationType.STARTED, "2024-10-01")
 
         moves_on = self.today + timedelta(days=20)
-        leaving = self.at_home(
-            Case.TRANSFER_INCOMPLETE, "Evie Richardson", 2025, date(2025, 9, 1), finished_on=moves_on
-        )
+        leaving = self.at_home(Case.TRANSFER_INCOMPLETE, "Evie Richardson", 2025, date(2025, 9, 1), leaving_on=moves_on)
         self.period(
             leaving.record, self.second, 2025, moves_on + timedelta(days=1), partnership=self.second_partnerships[2025]
         )
@@ -609,3 +614,26 @@ class _Cases:
         self.declare(
             self.twin_period, DeclarationType.STARTED, "2024-10-15", Fate.DUPLICATE, case=Case.DECLARATION_INELIGIBLE
         )
+
+    def build_school_reports(self) -> None:
+        """What the school reported, beside what the provider did: each side keeps its own status.
+
+        Built last, so the cases before keep their creation stamps and TRNs."""
+        withdrawn = self.at_home(
+            Case.SCHOOL_WITHDRAWN_ECT,
+            "Maisie Collins",
+            2024,
+            date(2024, 9, 2),
+            school_withdrawn_at=at(date(2025, 5, 9), 10),
+        )
+        self.declare(withdrawn, DeclarationType.STARTED, "2024-10-02")
+
+        leaving = self.at_home(
+            Case.WITHDRAWN_AND_LEAVING_ECT,
+            "Reuben Shah",
+            2024,
+            date(2024, 9, 2),
+            leaving_on=self.today + timedelta(days=45),
+            withdrawn=(WithdrawalReason.MOVED_SCHOOL, at(date(2025, 11, 3), 11)),
+        )
+        self.declare(leaving, DeclarationType.STARTED, "2024-10-03")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from gateway import clock
 from gateway.db.engine import read_connection, write_transaction
-from gateway.db.tables import Statement
+from gateway.db.tables import Cohort, LeadProvider, Statement
 from gateway.domain import finance
 from gateway.domain.callers import Caller
 from gateway.domain.declarations.actions import void_declaration
@@ -246,3 +246,66 @@ async def _any_statement(engine, status: str) -> uuid.UUID:
 async def _statement_ids(engine, *conditions) -> set[uuid.UUID]:
     async with read_connection(engine) as conn:
         return set((await conn.execute(select(statements.c.id).where(*conditions))).scalars())
+
+
+class TestCloseStatementsOnTheBoundary:
+    """A statement closes only once its cut-off day has passed: not on the day itself, to its last second."""
+
+    CUT_OFF = date(2026, 3, 31)
+    PASSED_YESTERDAY = uuid.UUID("00000000-0000-4000-8000-000000000001")  # cut-off the day before CUT_OFF
+    ON_THE_DAY = uuid.UUID("00000000-0000-4000-8000-000000000002")  # cut-off on CUT_OFF
+    TOMORROW = uuid.UUID("00000000-0000-4000-8000-000000000003")  # cut-off the day after CUT_OFF
+    ALREADY_PAYABLE = uuid.UUID("00000000-0000-4000-8000-000000000004")  # past, no longer open
+    ALREADY_PAID = uuid.UUID("00000000-0000-4000-8000-000000000005")
+
+    async def _statements(self, engine) -> None:
+        lead_provider, cohort = uuid.uuid4(), uuid.uuid4()
+        rows = [
+            (self.PASSED_YESTERDAY, 1, self.CUT_OFF - timedelta(days=1), "open"),
+            (self.ON_THE_DAY, 2, self.CUT_OFF, "open"),
+            (self.TOMORROW, 3, self.CUT_OFF + timedelta(days=1), "open"),
+            (self.ALREADY_PAYABLE, 4, self.CUT_OFF - timedelta(days=30), "payable"),
+            (self.ALREADY_PAID, 5, self.CUT_OFF - timedelta(days=60), "paid"),
+        ]
+        async with write_transaction(engine) as conn:
+            await conn.execute(LeadProvider.__table__.insert().values(id=lead_provider, name="A provider"))
+            await conn.execute(Cohort.__table__.insert().values(id=cohort, year=2025, starts_on=date(2025, 9, 1)))
+            for statement_id, month, cut_off, status in rows:
+                await conn.execute(
+                    statements.insert().values(
+                        id=statement_id,
+                        lead_provider_id=lead_provider,
+                        cohort_id=cohort,
+                        month=month,
+                        year=2026,
+                        cut_off_date=cut_off,
+                        payment_date=cut_off + timedelta(days=25),
+                        status=status,
+                    )
+                )
+
+    async def _close_at(self, engine, moment: datetime) -> int:
+        with clock.travel_to(moment):
+            async with write_transaction(engine) as conn:
+                return await finance.close_statements(conn)
+
+    async def _payable(self, engine) -> set[uuid.UUID]:
+        return await _statement_ids(engine, statements.c.status == "payable")
+
+    async def test_the_last_second_of_the_cut_off_day_leaves_it_open(self, empty_db):
+        await self._statements(empty_db.engine)
+
+        closed = await self._close_at(empty_db.engine, datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=timezone.utc))
+
+        assert closed == 1
+        assert await self._payable(empty_db.engine) == {self.PASSED_YESTERDAY, self.ALREADY_PAYABLE}
+
+    async def test_the_first_moment_of_the_next_day_closes_it(self, empty_db):
+        await self._statements(empty_db.engine)
+
+        closed = await self._close_at(empty_db.engine, datetime(2026, 4, 1, 0, 0, 0, tzinfo=timezone.utc))
+
+        assert closed == 2
+        assert await self._payable(empty_db.engine) == {self.PASSED_YESTERDAY, self.ON_THE_DAY, self.ALREADY_PAYABLE}
+        assert await _statement_ids(empty_db.engine, statements.c.status == "open") == {self.TOMORROW}
+        assert await _statement_ids(empty_db.engine, statements.c.status == "paid") == {self.ALREADY_PAID}

@@ -9,16 +9,17 @@ from gateway import clock
 from gateway.db.engine import read_connection, write_transaction
 from gateway.db.tables import Declaration, Participant, Partnership, School, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
-from gateway.domain.errors import FieldError, Forbidden, ValidationFailed
+from gateway.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from gateway.domain.participants.actions import (
     change_schedule,
     defer_participant,
     resume_participant,
     withdraw_participant,
 )
+from gateway.domain.participants.transfers import get_participant_transfers
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, cohort_id, lead_provider_id, schedule_id
-from gateway.vocabulary import Role, ScheduleIdentifier, TrainingStatus
+from gateway.vocabulary import ParticipantStatus, Role, ScheduleIdentifier, TrainingStatus, TransferType
 
 AMBITION_CALLER = Caller(
     role=Role.LEAD_PROVIDER, lead_provider_id=lead_provider_id(AMBITION), lead_provider_name=AMBITION
@@ -94,6 +95,112 @@ class TestWithdrawParticipant:
                     course_identifier="ecf-induction",
                     reason="other",
                 )
+
+
+async def _transfers(engine, participant: Case) -> list:
+    async with read_connection(engine) as conn:
+        try:
+            return (await get_participant_transfers(conn, AMBITION_CALLER, case_id(participant))).transfers
+        except NotFound:
+            return []
+
+
+def _school_side(period) -> tuple:
+    return (period.leaving_on, period.school_withdrawn_at)
+
+
+class TestTheProvidersActionsLeaveTheSchoolsSideAlone:
+    """A provider's withdraw, defer and resume change ``training_status`` only (domain.md section 5)."""
+
+    async def test_withdrawing_an_active_ect_for_moved_school_is_no_transfer_and_no_leaving(self, sandbox_db):
+        engine = sandbox_db.engine
+        assert await _transfers(engine, Case.ACTIVE_ECT) == []
+
+        row = await _act(
+            engine, withdraw_participant, Case.ACTIVE_ECT, course_identifier="ecf-induction", reason="moved-school"
+        )
+
+        (enrolment,) = row.enrolments
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.WITHDRAWN,
+            ParticipantStatus.ACTIVE,
+        )
+        (after,) = await _periods_of(engine, Case.ACTIVE_ECT)
+        assert _school_side(after) == (None, None)
+        assert await _transfers(engine, Case.ACTIVE_ECT) == []
+
+    async def test_deferring_a_leaver_keeps_the_leaving_date_and_the_transfer(self, sandbox_db):
+        engine = sandbox_db.engine
+        (before,) = await _periods_of(engine, Case.TRANSFER_UNKNOWN)
+        transfers_before = await _transfers(engine, Case.TRANSFER_UNKNOWN)
+
+        row = await _act(
+            engine, defer_participant, Case.TRANSFER_UNKNOWN, course_identifier="ecf-induction", reason="other"
+        )
+
+        (enrolment,) = row.enrolments
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.DEFERRED,
+            ParticipantStatus.LEFT,
+        )
+        (after,) = await _periods_of(engine, Case.TRANSFER_UNKNOWN)
+        assert _school_side(after) == _school_side(before)
+        assert [(t.transfer_type, t.leaving.date) for t in await _transfers(engine, Case.TRANSFER_UNKNOWN)] == [
+            (t.transfer_type, t.leaving.date) for t in transfers_before
+        ]
+
+    async def test_resuming_carries_the_schools_leaving_on_and_makes_no_second_transfer(self, sandbox_db):
+        engine = sandbox_db.engine
+        (withdrawn,) = await _periods_of(engine, Case.WITHDRAWN_AND_LEAVING_ECT)
+        (transfer,) = await _transfers(engine, Case.WITHDRAWN_AND_LEAVING_ECT)
+
+        row = await _act(engine, resume_participant, Case.WITHDRAWN_AND_LEAVING_ECT, course_identifier="ecf-induction")
+
+        (enrolment,) = row.enrolments
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.ACTIVE,
+            ParticipantStatus.LEAVING,
+        )
+        old, resumed = await _periods_of(engine, Case.WITHDRAWN_AND_LEAVING_ECT)
+        assert tuple(old) == tuple(withdrawn)
+        assert (resumed.leaving_on, resumed.finished_on) == (withdrawn.leaving_on, withdrawn.leaving_on)
+        assert [
+            (t.transfer_type, t.leaving.date) for t in await _transfers(engine, Case.WITHDRAWN_AND_LEAVING_ECT)
+        ] == [(TransferType.UNKNOWN, transfer.leaving.date)]
+
+    async def test_a_school_withdrawal_survives_the_providers_withdrawal_and_resumption(self, sandbox_db):
+        engine = sandbox_db.engine
+        await _act(
+            engine, withdraw_participant, Case.SCHOOL_WITHDRAWN_ECT, course_identifier="ecf-induction", reason="other"
+        )
+        row = await _act(engine, resume_participant, Case.SCHOOL_WITHDRAWN_ECT, course_identifier="ecf-induction")
+
+        (enrolment,) = row.enrolments
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.ACTIVE,
+            ParticipantStatus.WITHDRAWN,
+        )
+        assert await _transfers(engine, Case.SCHOOL_WITHDRAWN_ECT) == []
+
+    async def test_a_change_of_schedule_splitting_a_leavers_period_keeps_one_transfer(self, sandbox_db):
+        engine = sandbox_db.engine
+        (transfer,) = await _transfers(engine, Case.LEAVING_ECT)
+
+        row = await _act(
+            engine,
+            change_schedule,
+            Case.LEAVING_ECT,
+            course_identifier="ecf-induction",
+            schedule_identifier="ecf-extended-september",
+        )
+
+        (enrolment,) = row.enrolments
+        assert enrolment.participant_status is ParticipantStatus.LEAVING
+        old, new = await _periods_of(engine, Case.LEAVING_ECT)
+        assert (old.school_id, _school_side(old)) == (new.school_id, _school_side(new))
+        assert [(t.transfer_type, t.leaving.date) for t in await _transfers(engine, Case.LEAVING_ECT)] == [
+            (transfer.transfer_type, transfer.leaving.date)
+        ]
 
 
 class TestDeferParticipant:

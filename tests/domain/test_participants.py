@@ -98,36 +98,41 @@ class TestTrainingStatus:
 
 
 class TestParticipantStatus:
-    def test_a_started_open_period_is_active(self):
-        assert participant_status(None, None, TODAY, None, today=TODAY) is ParticipantStatus.ACTIVE
+    """The school's view: only what the school reported moves it (domain.md section 5)."""
+
+    def test_a_started_period_the_school_said_nothing_about_is_active(self):
+        assert participant_status(None, None, TODAY, today=TODAY) is ParticipantStatus.ACTIVE
 
     def test_a_period_starting_tomorrow_is_joining(self):
-        assert participant_status(None, None, TODAY + timedelta(days=1), None, today=TODAY) is ParticipantStatus.JOINING
+        assert participant_status(None, None, TODAY + timedelta(days=1), today=TODAY) is ParticipantStatus.JOINING
 
-    def test_a_period_finishing_tomorrow_is_leaving(self):
+    def test_a_leaving_date_tomorrow_is_leaving(self):
         assert (
-            participant_status(None, None, TODAY - timedelta(days=90), TODAY + timedelta(days=1), today=TODAY)
+            participant_status(None, TODAY + timedelta(days=1), TODAY - timedelta(days=90), today=TODAY)
             is ParticipantStatus.LEAVING
         )
 
-    def test_a_period_finishing_today_has_left(self):
-        assert participant_status(None, None, TODAY - timedelta(days=90), TODAY, today=TODAY) is ParticipantStatus.LEFT
+    def test_a_leaving_date_today_has_left(self):
+        assert participant_status(None, TODAY, TODAY - timedelta(days=90), today=TODAY) is ParticipantStatus.LEFT
 
-    def test_a_withdrawal_with_a_future_end_is_leaving(self):
+    def test_a_leaving_date_beats_a_start_in_the_future(self):
         assert (
-            participant_status(NOON, None, TODAY - timedelta(days=90), TODAY + timedelta(days=3), today=TODAY)
+            participant_status(None, TODAY + timedelta(days=5), TODAY + timedelta(days=1), today=TODAY)
             is ParticipantStatus.LEAVING
         )
 
-    def test_a_deferral_without_an_end_has_left(self):
-        assert participant_status(None, NOON, TODAY - timedelta(days=90), None, today=TODAY) is ParticipantStatus.LEFT
+    def test_the_schools_withdrawal_beats_its_leaving_date(self):
+        assert (
+            participant_status(NOON, TODAY + timedelta(days=3), TODAY - timedelta(days=90), today=TODAY)
+            is ParticipantStatus.WITHDRAWN
+        )
 
-    def test_a_withdrawal_beats_a_start_in_the_future(self):
-        assert participant_status(NOON, None, TODAY + timedelta(days=10), None, today=TODAY) is ParticipantStatus.LEFT
+    def test_the_schools_withdrawal_beats_a_start_in_the_future(self):
+        assert participant_status(NOON, None, TODAY + timedelta(days=10), today=TODAY) is ParticipantStatus.WITHDRAWN
 
     def test_today_defaults_to_the_gateway_clock(self):
         with clock.travel_to(datetime(2030, 1, 1, tzinfo=timezone.utc)):
-            assert participant_status(None, None, date(2029, 12, 31), date(2030, 1, 2)) is ParticipantStatus.LEAVING
+            assert participant_status(None, date(2030, 1, 2), date(2029, 12, 31)) is ParticipantStatus.LEAVING
 
 
 class TestListParticipants:
@@ -204,12 +209,28 @@ class TestEnrolmentsOfTheSeededCases:
         enrolment = only_enrolment(await one(provider(sandbox, AMBITION), case))
         assert (enrolment.training_status, enrolment.participant_status) == (TrainingStatus.ACTIVE, status)
 
+    async def test_a_school_withdrawal_is_the_schools_status_and_not_the_providers(self, sandbox):
+        enrolment = only_enrolment(await one(provider(sandbox, AMBITION), Case.SCHOOL_WITHDRAWN_ECT))
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.ACTIVE,
+            ParticipantStatus.WITHDRAWN,
+        )
+        assert enrolment.withdrawal is None
+
+    async def test_each_side_keeps_its_own_status_when_both_reported(self, sandbox):
+        enrolment = only_enrolment(await one(provider(sandbox, AMBITION), Case.WITHDRAWN_AND_LEAVING_ECT))
+        assert (enrolment.training_status, enrolment.participant_status) == (
+            TrainingStatus.WITHDRAWN,
+            ParticipantStatus.LEAVING,
+        )
+
     @pytest.mark.parametrize("reason", list(WITHDRAWN))
     async def test_a_withdrawn_participant_shows_the_withdrawal(self, sandbox, reason):
         participant = await one(provider(sandbox, AMBITION), WITHDRAWN[reason])
         (enrolment,) = participant.enrolments
         assert enrolment.training_status is TrainingStatus.WITHDRAWN
-        assert enrolment.participant_status is ParticipantStatus.LEFT
+        # The provider's withdrawal is not the school's: the participant is still at the school.
+        assert enrolment.participant_status is ParticipantStatus.ACTIVE
         assert enrolment.withdrawal is not None and enrolment.withdrawal.reason == reason.value
         assert enrolment.deferral is None
 
@@ -217,7 +238,7 @@ class TestEnrolmentsOfTheSeededCases:
     async def test_a_deferred_participant_shows_the_deferral(self, sandbox, reason):
         enrolment = only_enrolment(await one(provider(sandbox, AMBITION), DEFERRED[reason]))
         assert enrolment.training_status is TrainingStatus.DEFERRED
-        assert enrolment.participant_status is ParticipantStatus.LEFT
+        assert enrolment.participant_status is ParticipantStatus.ACTIVE
         assert enrolment.deferral is not None and enrolment.deferral.reason == reason.value
         assert enrolment.withdrawal is None
 

@@ -23,7 +23,7 @@ from gateway.domain.participants.transfers import (
     transfer_type,
     transfers_by_participant,
 )
-from gateway.sandbox.cases import Case, case_id
+from gateway.sandbox.cases import DEFERRED, WITHDRAWN, Case, case_id
 from gateway.sandbox.reference import AMBITION, BEST_PRACTICE_NETWORK, LEAD_PROVIDER_NAMES, TEACH_FIRST, cohort_id
 from gateway.vocabulary import Role, TransferStatus, TransferType
 from tests.participants_in_database import ParticipantsInDatabase
@@ -141,6 +141,54 @@ class TestSeededTransfers:
     async def test_a_participant_without_a_finished_period_has_no_transfers(self, sandbox):
         with pytest.raises(NotFound):
             await transfers_of(provider(sandbox, AMBITION), Case.ACTIVE_ECT)
+
+
+class TestOnlyTheSchoolsLeavingMakesATransfer:
+    @pytest.mark.parametrize(
+        "case",
+        [
+            *WITHDRAWN.values(),
+            *DEFERRED.values(),
+            Case.ECT_THEN_MENTOR,  # ECT training completed, then a mentor record
+            Case.MENTOR_WITH_FUNDING_ENDED,  # completed, its period finished
+            Case.SCHOOL_WITHDRAWN_ECT,  # the school withdrew it: not a move
+        ],
+    )
+    async def test_a_period_ended_otherwise_is_no_transfer(self, sandbox, case):
+        with pytest.raises(NotFound):
+            await transfers_of(provider(sandbox, AMBITION), case)
+
+    async def test_a_leaver_the_provider_withdrew_is_still_the_schools_leaver(self, sandbox):
+        (transfer,) = await transfers_of(provider(sandbox, AMBITION), Case.WITHDRAWN_AND_LEAVING_ECT)
+        assert (transfer.transfer_type, transfer.status, transfer.leaving.date, transfer.joining) == (
+            TransferType.UNKNOWN,
+            TransferStatus.INCOMPLETE,
+            clock.today() + timedelta(days=45),
+            None,
+        )
+
+    async def test_the_joining_period_is_the_next_one_at_another_school(self, sandbox_db):
+        # TRANSFER_NEW_SCHOOL carries on at its new school on another schedule: still one transfer, to the first period.
+        sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
+        records, periods = TrainingRecord.__table__, TrainingPeriod.__table__
+        async with write_transaction(sandbox_db.engine) as conn:
+            record_id = (
+                await conn.execute(
+                    select(records.c.id).where(records.c.participant_id == case_id(Case.TRANSFER_NEW_SCHOOL))
+                )
+            ).scalar_one()
+            joined = (
+                await conn.execute(
+                    select(periods).where(periods.c.training_record_id == record_id).order_by(periods.c.started_on)
+                )
+            ).all()[-1]
+            await conn.execute(
+                insert(periods).values(
+                    {**joined._mapping, "id": uuid.uuid4(), "started_on": date(2025, 9, 1), "finished_on": None}
+                )
+            )
+        (transfer,) = await transfers_of(provider(sandbox, AMBITION), Case.TRANSFER_NEW_SCHOOL)
+        assert (transfer.transfer_type, transfer.joining.date) == (TransferType.NEW_SCHOOL, date(2025, 4, 1))
 
 
 class TestListParticipantTransfers:

@@ -6,11 +6,17 @@ import uuid
 
 import pytest
 
-from gateway.sandbox.cases import Case, case_id
+from gateway.sandbox.cases import DECLARATION_IN_STATE, Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST
-from gateway.vocabulary import CourseIdentifier, DeclarationType, EvidenceHeld, Role
+from gateway.vocabulary import CourseIdentifier, DeclarationState, DeclarationType, EvidenceHeld, Role
 from tests.declaration_refusals import REFUSALS, VOID_REFUSALS, _refusals_database, refusals_db, void_target  # noqa: F401 - fixtures
-from tests.declaration_scenarios import declaration_in_db, make_trainee, snapshot
+from tests.declaration_scenarios import (
+    VOIDABLE_ELSEWHERE,
+    ambition_declaration_teach_first_reads,
+    declaration_in_db,
+    make_trainee,
+    snapshot,
+)
 from tests.support import bearer, issue_token
 
 DECLARATION_FIELDS = """
@@ -189,3 +195,31 @@ class TestVoidDeclaration:
         assert result["data"] == {"voidDeclaration": None}
         assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
         assert (await declaration_in_db(refusals_db.engine, case_id(Case.DECLARATION_ELIGIBLE)))["state"] == "eligible"
+
+
+class TestVoidingAnotherProvidersDeclaration:
+    """As on REST: NOT_FOUND in every state (never an error naming its state), and nothing changes."""
+
+    @pytest.mark.parametrize("state", VOIDABLE_ELSEWHERE)
+    async def test_is_not_found_in_every_state_and_changes_nothing(self, refusals_db, client, state):
+        declaration_id = case_id(DECLARATION_IN_STATE[DeclarationState(state)])
+        assert (await declaration_in_db(refusals_db.engine, declaration_id))["state"] == state
+        token = await issue_token(refusals_db.engine, lead_provider=TEACH_FIRST)
+        before = await snapshot(refusals_db.engine)
+
+        result = await _run(client, token, VOID_DECLARATION, {"id": str(declaration_id)})
+
+        assert result["data"] == {"voidDeclaration": None}
+        assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
+        assert await snapshot(refusals_db.engine) == before
+
+    async def test_is_not_found_even_when_the_caller_may_read_it(self, refusals_db, client):
+        declaration_id = await ambition_declaration_teach_first_reads(refusals_db.engine)
+        token = await issue_token(refusals_db.engine, lead_provider=TEACH_FIRST)
+        before = await snapshot(refusals_db.engine)
+
+        result = await _run(client, token, VOID_DECLARATION, {"id": str(declaration_id)})
+
+        assert result["data"] == {"voidDeclaration": None}
+        assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
+        assert await snapshot(refusals_db.engine) == before

@@ -164,6 +164,38 @@ class TestActions:
         (period,) = await _periods_of(sandbox_db, Case.ACTIVE_ECT)
         assert (period.withdrawal_reason, period.finished_on) == ("other", clock.today())
 
+    async def test_a_withdrawal_for_moved_school_leaves_the_schools_status_and_makes_no_transfer(
+        self, sandbox_db, client
+    ):
+        result, field = await _run(
+            client,
+            sandbox_db,
+            "withdraw",
+            Case.ACTIVE_ECT,
+            {"course_identifier": "ecf-induction", "reason": "moved-school"},
+        )
+        assert result["data"][field]["errors"] == []
+
+        token = await issue_token(sandbox_db.engine, lead_provider=AMBITION)
+        read = await client.post(
+            "/graphql",
+            json={
+                "query": "query($id: ID!) { participant(id: $id) { enrolments { trainingStatus participantStatus } "
+                "transfers { transferType } } participantTransfer(id: $id) { id } }",
+                "variables": {"id": str(case_id(Case.ACTIVE_ECT))},
+            },
+            headers=bearer(token),
+        )
+        body = read.json()
+        assert body["data"] == {
+            "participant": {
+                "enrolments": [{"trainingStatus": "WITHDRAWN", "participantStatus": "ACTIVE"}],
+                "transfers": [],
+            },
+            "participantTransfer": None,
+        }
+        assert [error["extensions"]["code"] for error in body["errors"]] == ["NOT_FOUND"]
+
     async def test_defer_participant_records_the_deferral(self, sandbox_db, client):
         result, field = await _run(
             client,

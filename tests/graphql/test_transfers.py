@@ -132,7 +132,7 @@ class TestParticipantTransfers:
             with StatementCounter(readonly_db.engine) as counter:
                 result = await run(client, headers, RELATIONS, first=first)
             counts[first] = (counter.count, len(nodes(result)))
-        assert counts[300][1] > 100
+        assert counts[300][1] > 50  # the school moves of scale 1, every provider's: ten times the small page
         assert counts[5][0] == counts[300][0]
 
 

@@ -73,8 +73,12 @@ def required_filters(path: str) -> list[str]:
 UPDATED_SINCE_LISTS = [e for e in SERVED_LISTS if "updated_since" in filter_names(e.path)]
 SORTS = [(e, key) for e in SERVED_LISTS for key in sort_keys(e.path)]
 REQUIRED_FILTERS = [(e, name) for e in SERVED_ENDPOINTS for name in required_filters(e.path)]
+# A path with no route yet is expected to fail, strictly: once its route lands the test passes and the stale
+# entry in NOT_YET_IMPLEMENTED must go.
 WRONG_METHODS = [
-    (method, path)
+    pytest.param(method, path, marks=pytest.mark.xfail(reason=f"no route for {path} yet", strict=True))
+    if not any(served_now(m.upper(), path) for m in item if m != "parameters")
+    else pytest.param(method, path)
     for path, item in SERVED["paths"].items()
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
     if method.lower() not in item
@@ -450,8 +454,6 @@ def allowed_methods(url: str) -> set[str]:
 class TestMethodNotAllowed:
     @pytest.mark.parametrize(("method", "path"), WRONG_METHODS, ids=lambda v: str(v))
     async def test_a_method_the_path_does_not_have_is_a_json_405(self, readonly_db, client, tokens, method, path):
-        if not any(served_now(m.upper(), path) for m in SERVED["paths"][path] if m != "parameters"):
-            pytest.xfail(f"no route for {path} yet")
         url = path.replace("{id}", str(uuid.uuid4()))
         if method in allowed_methods(url):
             pytest.skip(f"{url} is also another path that allows {method}")

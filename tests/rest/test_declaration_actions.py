@@ -10,11 +10,17 @@ import pytest
 from gateway.app import create_app
 from gateway.config import get_settings
 from gateway.rest.openapi import served_document
-from gateway.sandbox.cases import Case, case_id
+from gateway.sandbox.cases import DECLARATION_IN_STATE, Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST
-from gateway.vocabulary import Role
+from gateway.vocabulary import DeclarationState, Role
 from tests.declaration_refusals import REFUSALS, VOID_REFUSALS, _refusals_database, refusals_db, void_target  # noqa: F401 - fixtures
-from tests.declaration_scenarios import declaration_in_db, make_trainee, snapshot
+from tests.declaration_scenarios import (
+    VOIDABLE_ELSEWHERE,
+    ambition_declaration_teach_first_reads,
+    declaration_in_db,
+    make_trainee,
+    snapshot,
+)
 from tests.rest.openapi_validation import ResponseValidator
 from tests.rest.support import NOT_FOUND
 from tests.support import UNREACHED_RATE_LIMIT, bearer, issue_token
@@ -200,3 +206,31 @@ class TestVoidDeclaration:
         token = await issue_token(refusals_db.engine, lead_provider=AMBITION)
         response = await client.put(f"{DECLARATIONS}/not-an-id/void", headers=bearer(token))
         assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+
+class TestVoidingAnotherProvidersDeclaration:
+    """Only the submitter may void: another provider gets the 404 of a missing record in every state, never a 422
+    that would tell it the declaration exists and what state it is in, and nothing changes."""
+
+    @pytest.mark.parametrize("state", VOIDABLE_ELSEWHERE)
+    async def test_is_not_found_in_every_state_and_changes_nothing(self, refusals_db, client, state):
+        declaration_id = case_id(DECLARATION_IN_STATE[DeclarationState(state)])
+        assert (await declaration_in_db(refusals_db.engine, declaration_id))["state"] == state
+        token = await issue_token(refusals_db.engine, lead_provider=TEACH_FIRST)
+        before = await snapshot(refusals_db.engine)
+
+        response = await client.put(f"{DECLARATIONS}/{declaration_id}/void", headers=bearer(token))
+
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+        assert await snapshot(refusals_db.engine) == before
+
+    async def test_is_not_found_even_when_the_caller_may_read_it(self, refusals_db, client):
+        declaration_id = await ambition_declaration_teach_first_reads(refusals_db.engine)
+        token = await issue_token(refusals_db.engine, lead_provider=TEACH_FIRST)
+        assert (await client.get(f"{DECLARATIONS}/{declaration_id}", headers=bearer(token))).status_code == 200
+        before = await snapshot(refusals_db.engine)
+
+        response = await client.put(f"{DECLARATIONS}/{declaration_id}/void", headers=bearer(token))
+
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+        assert await snapshot(refusals_db.engine) == before

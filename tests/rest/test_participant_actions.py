@@ -179,6 +179,30 @@ class TestWithdraw:
         assert await _updated_at(sandbox_db, _participants, case_id(Case.ACTIVE_ECT)) > participant_before
         assert await _updated_at(sandbox_db, _partnerships, period.partnership_id) > partnership_before
 
+    @pytest.mark.parametrize("path", [ECF, NEWER])
+    async def test_a_withdrawal_for_moved_school_leaves_the_schools_status_and_makes_no_transfer(
+        self, sandbox_db, client, path
+    ):
+        transfers = f"{path}/{case_id(Case.ACTIVE_ECT)}/transfers"
+        assert (await client.get(transfers, headers=await _headers(sandbox_db))).status_code == 404
+
+        response = await _put(
+            client,
+            sandbox_db,
+            Case.ACTIVE_ECT,
+            "withdraw",
+            {"course_identifier": "ecf-induction", "reason": "moved-school"},
+            path=path,
+        )
+
+        assert response.status_code == 200, response.text
+        (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
+        assert (enrolment["training_status"], enrolment["participant_status"]) == ("withdrawn", "active")
+        after = await client.get(transfers, headers=await _headers(sandbox_db))
+        assert (after.status_code, after.json()) == (404, NOT_FOUND)
+        listed = await client.get(f"{path}/transfers", headers=await _headers(sandbox_db))
+        assert str(case_id(Case.ACTIVE_ECT)) not in {item["id"] for item in listed.json()["data"]}
+
     async def test_a_mentor_may_be_withdrawn_for_no_longer_being_a_mentor(self, sandbox_db, client):
         response = await _put(
             client,
@@ -202,6 +226,10 @@ class TestWithdraw:
         assert response.status_code == 200
         (withdrawn,) = await _periods_of(sandbox_db, Case.LEAVING_ECT)
         assert withdrawn.finished_on == clock.today()
+        # The school's leaving date is the school's: the participant is still leaving, on the day it said.
+        assert withdrawn.leaving_on == period.leaving_on
+        (enrolment,) = response.json()["data"]["attributes"]["ecf_enrolments"]
+        assert (enrolment["training_status"], enrolment["participant_status"]) == ("withdrawn", "leaving")
 
 
 class TestDefer:

@@ -45,9 +45,10 @@ class TestIndex:
         (item,) = [i for i in data if i["id"] == str(case_id(WITHDRAWN[next(iter(WITHDRAWN))]))]
         (enrolment,) = item["attributes"]["ecf_enrolments"]
         assert enrolment["withdrawal"] == {"reason": "left-teaching-profession", "date": "2025-02-10T11:00:00Z"}
+        # The provider withdrew the participant; the school reported nothing, so it is still active there.
         assert (enrolment["training_status"], enrolment["participant_status"], enrolment["deferral"]) == (
             "withdrawn",
-            "left",
+            "active",
             None,
         )
 

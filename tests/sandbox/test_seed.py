@@ -500,9 +500,11 @@ class TestParticipants:
 
 
 def participant_status(period, today: date) -> str:
-    """domain.md section 5, first match."""
-    if period.withdrawn_at or period.deferred_at or period.finished_on:
-        return "leaving" if period.finished_on and period.finished_on > today else "left"
+    """domain.md section 5, first match: the school's view, whatever the provider did."""
+    if period.school_withdrawn_at:
+        return "withdrawn"
+    if period.leaving_on:
+        return "leaving" if period.leaving_on > today else "left"
     return "joining" if period.started_on > today else "active"
 
 
@@ -514,6 +516,10 @@ class TestTrainingPeriods:
             (Case.JOINING_ECT, "joining"),
             (Case.LEAVING_ECT, "leaving"),
             (Case.LEFT_ECT, "left"),
+            (Case.SCHOOL_WITHDRAWN_ECT, "withdrawn"),
+            (Case.WITHDRAWN_AND_LEAVING_ECT, "leaving"),
+            (Case.WITHDRAWN_MOVED_SCHOOL, "active"),
+            (Case.DEFERRED_PARENTAL_LEAVE, "active"),
         ],
     )
     async def test_a_participant_in_each_status_relative_to_today(self, conn, case, status):
@@ -543,10 +549,10 @@ class TestTrainingPeriods:
 
 
 def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, TransferStatus]]:
-    """domain.md section 5: a finished period followed by one at another school, or by none."""
+    """domain.md section 5: a period the school reported leaving, followed by one at another school, or by none."""
     found = []
     for i, leaving in enumerate(record_periods):
-        if leaving.finished_on is None:
+        if leaving.leaving_on is None:
             continue
         joining = record_periods[i + 1] if i + 1 < len(record_periods) else None
         if joining is not None and joining.school_id == leaving.school_id:
@@ -559,7 +565,7 @@ def transfers_of(record_periods: list, today: date) -> list[tuple[TransferType, 
                 if joining.lead_provider_id != leaving.lead_provider_id
                 else TransferType.NEW_SCHOOL
             )
-        future = leaving.finished_on > today or (joining is not None and joining.started_on > today)
+        future = leaving.leaving_on > today or (joining is not None and joining.started_on > today)
         found.append((kind, TransferStatus.INCOMPLETE if future else TransferStatus.COMPLETE))
     return found
 
@@ -587,6 +593,22 @@ class TestTransfers:
             for t, _ in transfers_of(record_periods, today)
         }
         assert kinds == set(TransferType)
+
+    async def test_each_providers_feed_is_a_believable_few_school_moves(self, conn):
+        # Only the school's leaving makes a transfer: the withdrawals, deferrals and completed training of the
+        # bulk are not in it, so a feed holds a few moves, far fewer than the participants trained.
+        today = clock.today()
+        periods = await periods_by_record(conn)
+        for name in LEAD_PROVIDER_NAMES:
+            mine = [rp for rp in periods.values() if any(p.lead_provider_id == lead_provider_id(name) for p in rp)]
+            moves = [kind for record_periods in mine for kind, _ in transfers_of(record_periods, today)]
+            assert 0 < len(moves) < len(mine) / 5, (name, len(moves), len(mine))
+        ambition = [rp for rp in periods.values() if any(p.lead_provider_id == lead_provider_id(AMBITION) for p in rp)]
+        kinds = [kind for record_periods in ambition for kind, _ in transfers_of(record_periods, today)]
+        assert {kind: kinds.count(kind) >= 3 for kind in TransferType} == {kind: True for kind in TransferType}
+        stopped = [p for record_periods in periods.values() for p in record_periods if p.withdrawn_at or p.deferred_at]
+        assert len(stopped) > 50
+        assert [p.leaving_on for p in stopped if p.leaving_on] == [clock.today() + timedelta(days=45)]
 
 
 class TestDeclarations:

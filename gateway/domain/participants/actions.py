@@ -7,6 +7,12 @@ the first that applies) and writes. History is kept: a withdrawal or deferral
 is recorded on the period, a resumption or a change of schedule starts a new
 period and leaves the old one as it was.
 
+These are the provider's reports: they change ``training_status`` and never
+what the school reported (its leaving date and withdrawal, which
+``participant_status`` and the transfers read). A withdrawal with reason
+``moved-school`` is the provider's word, not the school's, so it is no transfer.
+A new period carries the school's facts on, as it carries the email and mentor.
+
 What an ``updated_since`` sync reads moves with every write: the participant
 when one of its periods changes, the partnerships the periods belong to (their
 ``participants_currently_training``), the school when a period joins another
@@ -108,6 +114,8 @@ class _Period:
     withdrawn_at: datetime | None
     deferred_at: datetime | None
     deferral_reason: str | None
+    leaving_on: date | None
+    school_withdrawn_at: datetime | None
     email: str | None
     mentor_id: uuid.UUID | None
 
@@ -141,6 +149,8 @@ async def _latest_periods(
             latest.c.withdrawn_at,
             latest.c.deferred_at,
             latest.c.deferral_reason,
+            latest.c.leaving_on,
+            latest.c.school_withdrawn_at,
             latest.c.email,
             latest.c.mentor_id,
         )
@@ -249,7 +259,8 @@ async def defer_participant(
 
 
 def _continuation(period: _Period, *, started_on: date, finished_on: date | None, **changes) -> dict:
-    """A new period carrying on from ``period`` at the same school, with the same email and mentor."""
+    """A new period carrying on from ``period`` at the same school, with the same email and mentor, and what the
+    school reported about it (a provider's action does not undo the school's leaving or withdrawal)."""
     return {
         "id": uuid.uuid4(),
         "training_record_id": period.training_record_id,
@@ -261,6 +272,8 @@ def _continuation(period: _Period, *, started_on: date, finished_on: date | None
         "schedule_id": period.schedule_id,
         "email": period.email,
         "mentor_id": period.mentor_id,
+        "leaving_on": period.leaving_on,
+        "school_withdrawn_at": period.school_withdrawn_at,
         "started_on": started_on,
         "finished_on": finished_on,
         **changes,
@@ -280,8 +293,10 @@ async def resume_participant(
     checks.raise_if_failed()
 
     # Starts today; a period that was due to start later resumes on its own start date, so it stays the latest.
+    # It ends when the school said the participant leaves, if it did.
     started_on = max(clock.today(), period.started_on)
-    await conn.execute(insert(_periods).values(**_continuation(period, started_on=started_on, finished_on=None)))
+    finished_on = None if period.leaving_on is None else max(period.leaving_on, started_on)
+    await conn.execute(insert(_periods).values(**_continuation(period, started_on=started_on, finished_on=finished_on)))
     await _touch(conn, participant_id, period.partnership_id)
     return await get_participant(conn, caller, participant_id)
 

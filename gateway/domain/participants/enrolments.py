@@ -6,9 +6,11 @@ caller's partnerships. Analysts, who read every provider's data, see the latest
 period of that role under any provider's partnership (or under the provider
 they name).
 
-The status rules are plain functions over a period's dates, so actions
-(withdraw, defer, resume) reuse them; ``training_status_sql`` states the same
-rule in SQL for the ``training_status`` filter.
+Two statuses with two owners: ``training_status`` is the provider's (its
+withdrawals and deferrals), ``participant_status`` the school's (its leaving
+date and withdrawal). The rules are plain functions over a period's columns, so
+actions (withdraw, defer, resume) reuse them; ``training_status_sql`` states the
+provider's rule in SQL for the ``training_status`` filter.
 """
 
 from __future__ import annotations
@@ -50,20 +52,21 @@ def training_status(withdrawn_at: datetime | None, deferred_at: datetime | None)
 
 
 def participant_status(
-    withdrawn_at: datetime | None,
-    deferred_at: datetime | None,
+    school_withdrawn_at: datetime | None,
+    leaving_on: date | None,
     started_on: date,
-    finished_on: date | None,
     *,
     today: date | None = None,
 ) -> ParticipantStatus:
-    """First match: withdrawn or deferred -> leaving while ``finished_on`` is in the future, else left;
-    ``finished_on`` set -> leaving if in the future, else left; ``started_on`` in the future -> joining; else active."""
+    """The school's view, from what the school reported; a provider's withdrawal or deferral plays no part.
+
+    First match: the school withdrew the participant -> withdrawn; the school reported a leaving date -> leaving
+    until that day, left from the day after; ``started_on`` in the future -> joining; else active."""
     today = clock.today() if today is None else today
-    if training_status(withdrawn_at, deferred_at) is not TrainingStatus.ACTIVE:
-        return ParticipantStatus.LEAVING if finished_on is not None and finished_on > today else ParticipantStatus.LEFT
-    if finished_on is not None:
-        return ParticipantStatus.LEAVING if finished_on > today else ParticipantStatus.LEFT
+    if school_withdrawn_at is not None:
+        return ParticipantStatus.WITHDRAWN
+    if leaving_on is not None:
+        return ParticipantStatus.LEAVING if leaving_on > today else ParticipantStatus.LEFT
     if started_on > today:
         return ParticipantStatus.JOINING
     return ParticipantStatus.ACTIVE
@@ -112,8 +115,14 @@ class EnrolmentRow:
     schedule_identifier: ScheduleIdentifier | None
     started_on: date
     finished_on: date | None
+    leaving_on: date | None
+    """The leaving date the school reported."""
+    school_withdrawn_at: datetime | None
+    """When the school withdrew the participant."""
     training_status: TrainingStatus
+    """The provider's view: its withdrawals and deferrals."""
     participant_status: ParticipantStatus
+    """The school's view: its leaving date and withdrawal."""
     withdrawal: Withdrawal | None
     deferral: Deferral | None
     teacher_reference_number_validated: bool
@@ -205,6 +214,8 @@ def _enrolment_statement(latest: Subquery) -> Select:
             latest.c.withdrawal_reason,
             latest.c.deferred_at,
             latest.c.deferral_reason,
+            latest.c.leaving_on,
+            latest.c.school_withdrawn_at,
             _participants.c.teacher_reference_number_validated,
             _records.c.eligible_for_funding,
             _records.c.pupil_premium_uplift,
@@ -230,7 +241,8 @@ def _enrolment(row, today: date) -> EnrolmentRow:
     (
         participant_id, training_record_id, training_period_id, participant_type, email, mentor_id, school_id, urn,
         cohort_id, year, partnership_id, lead_provider_id, delivery_partner_id, schedule_id, identifier, started_on,
-        finished_on, withdrawn_at, withdrawal_reason, deferred_at, deferral_reason, trn_validated, eligible_for_funding,
+        finished_on, withdrawn_at, withdrawal_reason, deferred_at, deferral_reason, leaving_on, school_withdrawn_at,
+        trn_validated, eligible_for_funding,
         pupil_premium_uplift, sparsity_uplift, induction_end_date, mentor_funding_end_date,
         mentor_ineligible_for_funding_reason, cohort_changed_after_payments_frozen, created_at,
     ) = row  # fmt: skip
@@ -253,7 +265,9 @@ def _enrolment(row, today: date) -> EnrolmentRow:
         started_on=started_on,
         finished_on=finished_on,
         training_status=training_status(withdrawn_at, deferred_at),
-        participant_status=participant_status(withdrawn_at, deferred_at, started_on, finished_on, today=today),
+        leaving_on=leaving_on,
+        school_withdrawn_at=school_withdrawn_at,
+        participant_status=participant_status(school_withdrawn_at, leaving_on, started_on, today=today),
         withdrawal=None if withdrawn_at is None else Withdrawal(withdrawal_reason, withdrawn_at),
         deferral=None if deferred_at is None else Deferral(deferral_reason, deferred_at),
         teacher_reference_number_validated=trn_validated,

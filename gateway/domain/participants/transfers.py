@@ -1,13 +1,19 @@
 """Transfers: participants moving school, read from their training periods (domain.md section 5).
 
-Per training record, each finished period at one school followed by a period
-at a different school, or by none, is a transfer. A caller sees it when one of
-its partnerships holds the leaving or the joining period (analysts: any
-provider's, or the named one's). ``transfer_type``: no joining period
-``unknown``; a different lead provider ``new_provider``; else ``new_school``.
-A period's provider is its partnership's, or else the provider the school
-expressed interest in. ``status``: ``incomplete`` while the leaving
-``finished_on`` or the joining ``started_on`` is in the future.
+Only the school's word makes a transfer (ECF1's ``BuildTransfers`` starts from
+induction records the school marked ``leaving``): per training record, each
+stay at a school that the school reported the participant leaving (the last
+period of a run at that school carrying ``leaving_on``), paired with the period
+that follows it, which is at a different school, or with none yet. A provider's
+withdrawal or deferral, a change of schedule and completed training end a
+period without a leaving date, so they are never transfers. A caller sees a
+transfer when one of its partnerships holds the leaving or the joining period
+(analysts: any provider's, or the named one's); one with no joining period only
+the leaving side sees. ``transfer_type``: no joining period ``unknown``; a
+different lead provider ``new_provider``; else ``new_school``. A period's
+provider is its partnership's, or else the provider the school expressed
+interest in. ``status``: ``incomplete`` while the leaving date or the joining
+``started_on`` is in the future.
 
 The published list has one item per participant, with its visible transfers.
 A transfer's ``created_at`` is when its joining period was recorded; with no
@@ -61,7 +67,7 @@ class TransferSide:
     provider_name: str | None
     """``None`` for school-led training."""
     date: date
-    """Leaving: the period's ``finished_on``; joining: its ``started_on``."""
+    """Leaving: the leaving date the school reported; joining: the period's ``started_on``."""
 
     @property
     def school_key(self) -> tuple[uuid.UUID, uuid.UUID]:
@@ -96,8 +102,8 @@ def transfer_type(
     return TransferType.NEW_PROVIDER if leaving_provider_id != joining_provider_id else TransferType.NEW_SCHOOL
 
 
-def transfer_status(leaving_finished_on: date, joining_started_on: date | None, *, today: date) -> TransferStatus:
-    if leaving_finished_on > today or (joining_started_on is not None and joining_started_on > today):
+def transfer_status(leaving_on: date, joining_started_on: date | None, *, today: date) -> TransferStatus:
+    if leaving_on > today or (joining_started_on is not None and joining_started_on > today):
         return TransferStatus.INCOMPLETE
     return TransferStatus.COMPLETE
 
@@ -122,7 +128,7 @@ def _sequenced(
             _records.c.participant_id,
             _periods.c.school_id,
             _periods.c.cohort_id,
-            _periods.c.finished_on,
+            _periods.c.leaving_on,
             _periods.c.updated_at,
             _partnerships.c.lead_provider_id.label("owner_id"),
             provider.label("provider_id"),
@@ -168,7 +174,8 @@ def _transfer_periods(
 ) -> tuple[Select, Subquery]:
     seq = _sequenced(caller, lead_provider_id, participant_ids, dialect)
     stmt = select(seq).where(
-        seq.c.finished_on.is_not(None),
+        seq.c.leaving_on.is_not(None),
+        # The stay's last period: a period that carries on at the same school (a new schedule, a resumption) is not.
         or_(seq.c.next_id.is_(None), seq.c.next_school_id != seq.c.school_id),
         or_(
             _owned_by_caller(seq.c.owner_id, caller, lead_provider_id),
@@ -208,7 +215,7 @@ async def transfers_by_participant(
             .outerjoin(joining_school, joining_school.c.id == t.c.next_school_id)
             .outerjoin(leaving_provider, leaving_provider.c.id == t.c.provider_id)
             .outerjoin(joining_provider, joining_provider.c.id == t.c.next_provider_id)
-            .order_by(t.c.finished_on, t.c.training_record_id, t.c.id)
+            .order_by(t.c.leaving_on, t.c.training_record_id, t.c.id)
         )
         for row in await conn.execute(stmt):
             found[row.participant_id].append(_transfer(row, today))
@@ -217,7 +224,7 @@ async def transfers_by_participant(
 
 def _transfer(row, today: date) -> TransferRow:
     leaving = TransferSide(
-        row.school_id, row.leaving_urn, row.cohort_id, row.provider_id, row.leaving_provider_name, row.finished_on
+        row.school_id, row.leaving_urn, row.cohort_id, row.provider_id, row.leaving_provider_name, row.leaving_on
     )
     joining = None
     if row.next_id is not None:
@@ -233,7 +240,7 @@ def _transfer(row, today: date) -> TransferRow:
         participant_id=row.participant_id,
         training_record_id=row.training_record_id,
         transfer_type=transfer_type(row.provider_id, joining is not None, row.next_provider_id),
-        status=transfer_status(row.finished_on, row.next_started_on, today=today),
+        status=transfer_status(row.leaving_on, row.next_started_on, today=today),
         leaving=leaving,
         joining=joining,
         created_at=row.next_created_at if joining is not None else row.updated_at,
