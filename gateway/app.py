@@ -47,6 +47,7 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
     return Starlette(
         routes=routes,
         middleware=[
+            Middleware(http_errors.DatabaseUnavailableMiddleware),
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],

@@ -9,7 +9,7 @@ from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 from gateway.config import get_settings
-from gateway.db.engine import get_engine, set_engine, write_transaction
+from gateway.db.engine import build_engine, get_engine, set_engine, write_transaction
 from gateway.db.migrate import is_empty, upgrade_to_head
 from gateway.domain import tokens
 from gateway.domain.errors import NotFound
@@ -99,6 +99,8 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
     """
 
     async def run() -> T:
+        # Without the request timeouts: a large seed's statements run for minutes.
+        set_engine(build_engine(get_settings().database_url))
         try:
             return await work
         finally:

@@ -20,6 +20,12 @@ class Settings:
     compiled_execution: bool
     rate_limit: int
     """Requests per token in each five-minute window (domain.md section 2); 0 turns the limit off."""
+    db_timeout: float = 5.0
+    """Seconds a statement may run (and a request wait on one) before it is cancelled and answered 503."""
+    db_connect_timeout: float = 2.0
+    """Seconds to open a new database connection."""
+    db_pool_timeout: float = 2.0
+    """Seconds a request waits for a pooled connection when all are busy."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -56,7 +62,21 @@ def get_settings() -> Settings:
         port=int(os.environ.get("GATEWAY_PORT", "8000")),
         compiled_execution=os.environ.get("GATEWAY_COMPILED_EXECUTION", "1") != "0",
         rate_limit=_rate_limit(os.environ.get("GATEWAY_RATE_LIMIT", "1000")),
+        db_timeout=_seconds("GATEWAY_DB_TIMEOUT", "5"),
+        db_connect_timeout=_seconds("GATEWAY_DB_CONNECT_TIMEOUT", "2"),
+        db_pool_timeout=_seconds("GATEWAY_DB_POOL_TIMEOUT", "2"),
     )
+
+
+def _seconds(name: str, default: str) -> float:
+    value = os.environ.get(name, default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 3600:
+        raise SystemExit(f"{name} must be a number of seconds above 0 (0.5, 5), not {value!r}")
+    return seconds
 
 
 def _rate_limit(value: str) -> int:

@@ -3,15 +3,24 @@ serialises writers with BEGIN IMMEDIATE, so a second submission never runs while
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
-from gateway.db.engine import write_transaction
+import pytest
+from sqlalchemy import select
+
+from gateway.db.engine import read_connection, write_transaction
+from gateway.db.tables import Partnership
 from gateway.domain.declarations import actions
 from gateway.domain.declarations.submission import DeclarationSubmission
 from gateway.domain.errors import ValidationFailed
-from gateway.sandbox.reference import AMBITION
+from gateway.sandbox.cases import Case, case_id
+from gateway.sandbox.reference import AMBITION, cohort_id
 from tests.conftest import IS_POSTGRES
 from tests.declaration_scenarios import make_trainee, provider
+from tests.support import bearer, issue_token
+from tests.write_action_cases import AMBITION_PARTNER, AMBITION_RECENT_PARTNER
+
+_partnerships = Partnership.__table__
 
 pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="needs concurrent writers (PostgreSQL)")
 
@@ -67,3 +76,49 @@ class TestResubmissionCommittedWhileFactsLoad:
                 "A declaration has already been submitted that will be, or has been, paid for this event.",
             )
         ]
+
+
+PARTNERSHIPS = "/api/v3/partnerships/ecf"
+ALREADY_PARTNERED = "You are already in a confirmed partnership with this school for the entered cohort."
+RACERS = 20
+
+
+class TestConcurrentPartnershipCreates:
+    async def test_many_creates_for_one_school_give_one_partnership_and_the_published_refusal_to_the_rest(
+        self, sandbox_db, client
+    ):
+        school = case_id(Case.SCHOOL_WITH_EXPRESSION_OF_INTEREST)
+        token = await issue_token(sandbox_db.engine, lead_provider=AMBITION)
+        partners = (AMBITION_PARTNER, AMBITION_RECENT_PARTNER)
+        bodies = [
+            {
+                "data": {
+                    "type": "ecf-partnership",
+                    "attributes": {
+                        "cohort": "2025",
+                        "school_id": str(school),
+                        "delivery_partner_id": str(partners[i % 2]),
+                    },
+                }
+            }
+            for i in range(RACERS)
+        ]
+
+        responses = await asyncio.gather(*(client.post(PARTNERSHIPS, json=b, headers=bearer(token)) for b in bodies))
+
+        assert sorted(r.status_code for r in responses) == [200] + [422] * (RACERS - 1)
+        assert all(
+            r.json() == {"errors": [{"title": "school_id", "detail": ALREADY_PARTNERED}]}
+            for r in responses
+            if r.status_code == 422
+        )
+        async with read_connection(sandbox_db.engine) as conn:
+            stored = (
+                await conn.execute(
+                    select(_partnerships.c.id).where(
+                        _partnerships.c.school_id == school, _partnerships.c.cohort_id == cohort_id(2025)
+                    )
+                )
+            ).all()
+        (created,) = [r for r in responses if r.status_code == 200]
+        assert [str(row.id) for row in stored] == [created.json()["data"]["id"]]
