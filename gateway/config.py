@@ -22,10 +22,10 @@ class Settings:
     """Requests per token in each five-minute window (domain.md section 2); 0 turns the limit off."""
     db_timeout: float = 5.0
     """Seconds a statement may run (and a request wait on one) before it is cancelled and answered 503."""
-    db_connect_timeout: float = 2.0
+    db_connect_timeout: float = 3.0
     """Seconds to open a new database connection."""
-    db_pool_timeout: float = 2.0
-    """Seconds a request waits for a pooled connection when all are busy."""
+    db_pool_timeout: float = 5.0
+    """Seconds a request waits for a pooled connection when all are busy (a burst queues there)."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -63,8 +63,8 @@ def get_settings() -> Settings:
         compiled_execution=os.environ.get("GATEWAY_COMPILED_EXECUTION", "1") != "0",
         rate_limit=_rate_limit(os.environ.get("GATEWAY_RATE_LIMIT", "1000")),
         db_timeout=_seconds("GATEWAY_DB_TIMEOUT", "5"),
-        db_connect_timeout=_seconds("GATEWAY_DB_CONNECT_TIMEOUT", "2"),
-        db_pool_timeout=_seconds("GATEWAY_DB_POOL_TIMEOUT", "2"),
+        db_connect_timeout=_seconds("GATEWAY_DB_CONNECT_TIMEOUT", "3"),
+        db_pool_timeout=_seconds("GATEWAY_DB_POOL_TIMEOUT", "5"),
     )
 
 

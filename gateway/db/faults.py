@@ -87,6 +87,11 @@ def drops_connection(error: BaseException) -> bool:
 
 
 def fault_name(error: BaseException) -> str:
-    """The error and its causes by type, outermost first (``OperationalError < ConnectionRefusedError``):
+    """The error and its causes by type, outermost first (``sqlalchemy.exc.OperationalError < ConnectionRefusedError``):
     enough to tell a cut from a freeze in a log, without the statement or its parameters."""
-    return " < ".join(type(link).__name__ for link in _chain(error))
+    return " < ".join(_qualified(type(link)) for link in _chain(error))
+
+
+def _qualified(kind: type) -> str:
+    # Both the pool's and asyncio's timeouts are called TimeoutError: the module tells them apart.
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
