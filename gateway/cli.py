@@ -124,17 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
     elif args.command == "serve":
-        import uvicorn
+        from gateway.serving import serve
 
         _run(_prepare_to_serve())
-        uvicorn.run(
-            "gateway.app:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level="info",
-        )
+        serve(host=args.host, port=args.port, workers=args.workers)
     elif args.command == "export-schema":
         from gateway.graphql.schema import schema
 

@@ -23,7 +23,7 @@ async def readyz(_request: Request) -> JSONResponse:
         async with asyncio.timeout(READINESS_SECONDS):
             async with read_connection() as conn:
                 await conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure to reach the database means "not ready", with the reason
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the database means "not ready", with the reason
         reason = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
         return JSONResponse(
             {"status": "unavailable", "reason": f"database unreachable: {reason}"},

@@ -72,8 +72,9 @@ async def serving(database_url: str, workdir: Path, *, workers: int = 2, **setti
     }
     log_path = workdir / f"serve-{port}.log"
     command = [GATEWAY, "serve", "--port", str(port), "--workers", str(workers)]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
+    # Blocking, but brief: the server's output goes to a file, and the test awaits nothing meanwhile.
+    with open(log_path, "w") as log:  # noqa: ASYNC230
+        process = subprocess.Popen(  # noqa: ASYNC220
             command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     server = Server(process, f"http://127.0.0.1:{port}", log_path)

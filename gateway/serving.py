@@ -1,0 +1,29 @@
+"""`gateway serve` with uvicorn: one process, or a supervisor and its workers, stopping gracefully.
+
+On SIGTERM uvicorn's workers stop accepting, finish the requests in flight and exit. Its supervisor,
+though, keeps the listening socket open until they have: a connection made meanwhile waits in the backlog,
+unserved, and is reset when the supervisor exits. Closing the supervisor's socket before it signals the
+workers makes such a connection refused at once, so a client or load balancer goes elsewhere.
+"""
+
+from __future__ import annotations
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+APP = "gateway.app:create_app"
+
+
+class _Supervisor(Multiprocess):
+    def terminate_all(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+        super().terminate_all()
+
+
+def serve(*, host: str, port: int, workers: int) -> None:
+    if workers <= 1:
+        uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
+        return
+    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, log_level="info")
+    _Supervisor(config, sockets=[config.bind_socket()]).run()
