@@ -60,6 +60,8 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
             Middleware(AccessLogMiddleware, metrics_enabled=settings.metrics),
             Middleware(SecurityHeadersMiddleware),
             *compression_middleware(settings),
+            # Inside the request id (its log line names the request), outside authentication (which reads the database).
+            Middleware(http_errors.DatabaseUnavailableMiddleware),
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],

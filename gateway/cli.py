@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
 from gateway.config import get_settings
-from gateway.db.engine import get_engine, set_engine, write_transaction
+from gateway.db.engine import build_engine, get_engine, set_engine, write_transaction
 from gateway.db.migrate import is_empty, upgrade_to_head
 from gateway.domain import tokens
 from gateway.domain.errors import DomainError
@@ -210,24 +210,14 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
     from gateway.logging import logging_config
+    from gateway.serving import serve
 
     settings = get_settings()
     with _metrics_directory() if settings.metrics else nullcontext():
         _run(_prepare_to_serve())
-        uvicorn.run(
-            "gateway.app:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level="info",
-            # Every worker applies this: uvicorn's lines and ours, one format on standard error.
-            log_config=logging_config(settings.log_format),
-            access_log=False,  # gateway.access_log writes the access lines, with the fields uvicorn's lack
-        )
+        # Every worker applies the logging config: uvicorn's lines and ours, one format on standard error.
+        serve(host=args.host, port=args.port, workers=args.workers, log_config=logging_config(settings.log_format))
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:
@@ -238,6 +228,8 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
     """
 
     async def run() -> T:
+        # Without the request timeouts: a large seed's statements run for minutes.
+        set_engine(build_engine(get_settings().database_url))
         try:
             return await work
         finally:

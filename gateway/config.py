@@ -26,6 +26,12 @@ class Settings:
     """Serve Prometheus metrics at /metrics (gateway.metrics)."""
     gzip_min_bytes: int = 1024
     """Responses at least this long are gzipped for clients that accept it; 0 turns compression off."""
+    db_timeout: float = 5.0
+    """Seconds a statement may run (and a request wait on one) before it is cancelled and answered 503."""
+    db_connect_timeout: float = 3.0
+    """Seconds to open a new database connection."""
+    db_pool_timeout: float = 5.0
+    """Seconds a request waits for a pooled connection when all are busy (a burst queues there)."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -65,7 +71,21 @@ def get_settings() -> Settings:
         log_format=_log_format(os.environ.get("GATEWAY_LOG_FORMAT", "json")),
         metrics=os.environ.get("GATEWAY_METRICS", "1") != "0",
         gzip_min_bytes=_whole_number("GATEWAY_GZIP_MIN_BYTES", os.environ.get("GATEWAY_GZIP_MIN_BYTES", "1024")),
+        db_timeout=_seconds("GATEWAY_DB_TIMEOUT", "5"),
+        db_connect_timeout=_seconds("GATEWAY_DB_CONNECT_TIMEOUT", "3"),
+        db_pool_timeout=_seconds("GATEWAY_DB_POOL_TIMEOUT", "5"),
     )
+
+
+def _seconds(name: str, default: str) -> float:
+    value = os.environ.get(name, default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 3600:
+        raise SystemExit(f"{name} must be a number of seconds above 0 (0.5, 5), not {value!r}")
+    return seconds
 
 
 def _rate_limit(value: str) -> int:

@@ -3,35 +3,112 @@
 Reads run outside an explicit transaction (autocommit), which saves a
 BEGIN/COMMIT round trip per request; each write action runs in exactly one
 transaction owned by the request edge.
+
+The served app's engine bounds every wait on the database (``Timeouts``): opening
+a connection, waiting for a pooled one, and each statement (PostgreSQL cancels it
+at ``statement_timeout``; asyncpg gives up a second later, for a server that does
+not answer at all). A connection that timed out or broke is closed, never handed
+out again, and every pooled connection is pinged on checkout, so the pool heals
+itself once the database is back. What the faces answer meanwhile is in
+gateway/http_errors.py.
 """
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import AsyncIterator
 
+import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from gateway.config import get_settings
+from gateway.config import Settings, get_settings
+from gateway.db.faults import drops_connection
+
+MAINTENANCE_SQLITE_BUSY_SECONDS = 30
+"""Without request timeouts (migrations, seeds, tests' set-up), a writer waits this long for SQLite's lock."""
+CLIENT_GRACE_SECONDS = 1.0
+"""How much longer than the server's statement_timeout asyncpg waits for an answer before giving up."""
 
 
-def build_engine(database_url: str) -> AsyncEngine:
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long a request may wait on the database, in seconds."""
+
+    connect: float
+    pool: float
+    statement: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Timeouts:
+        return cls(connect=settings.db_connect_timeout, pool=settings.db_pool_timeout, statement=settings.db_timeout)
+
+
+def build_engine(database_url: str, *, timeouts: Timeouts | None = None) -> AsyncEngine:
+    """``timeouts``: the served app's bounds; None for maintenance (migrations and seeds run long statements)."""
     if database_url.startswith("sqlite"):
-        in_memory = ":memory:" in database_url or database_url.rstrip("/").endswith("sqlite+aiosqlite:")
-        engine = create_async_engine(
-            database_url,
-            connect_args={"timeout": 30},
-            poolclass=StaticPool if in_memory else None,
-        )
-        _configure_sqlite(engine.sync_engine)
-        return engine
-    return create_async_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=False)
+        engine = _sqlite_engine(database_url, timeouts)
+    else:
+        engine = _postgresql_engine(database_url, timeouts)
+    _close_broken_connections(engine.sync_engine)
+    return engine
 
 
-def _configure_sqlite(sync_engine: Engine) -> None:
+def _postgresql_engine(database_url: str, timeouts: Timeouts | None) -> AsyncEngine:
+    options: dict = {}
+    connect_args: dict = {}
+    if timeouts is not None:
+        options["pool_timeout"] = timeouts.pool
+        connect_args = {
+            "timeout": timeouts.connect,
+            "command_timeout": timeouts.statement + CLIENT_GRACE_SECONDS,
+            "server_settings": {"statement_timeout": str(int(timeouts.statement * 1000))},
+        }
+    return create_async_engine(
+        database_url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args, **options
+    )
+
+
+def _sqlite_engine(database_url: str, timeouts: Timeouts | None) -> AsyncEngine:
+    in_memory = ":memory:" in database_url or database_url.rstrip("/").endswith("sqlite+aiosqlite:")
+    busy_seconds = MAINTENANCE_SQLITE_BUSY_SECONDS if timeouts is None else timeouts.statement
+    options: dict = {}
+    if timeouts is not None and not in_memory:
+        # Writers queue on SQLite's one lock, not on the pool: a request may wait for a connection as long
+        # as for the lock.
+        options["pool_timeout"] = timeouts.pool + timeouts.statement
+    engine = create_async_engine(
+        database_url,
+        connect_args={"timeout": busy_seconds},
+        poolclass=StaticPool if in_memory else None,
+        **options,
+    )
+    _configure_sqlite(engine.sync_engine, busy_ms=int(busy_seconds * 1000))
+    return engine
+
+
+def _close_broken_connections(sync_engine: Engine) -> None:
+    @event.listens_for(sync_engine, "handle_error")
+    def _on_error(context) -> None:
+        # A statement that timed out may still be running, and a reset socket is dead: rolling such a
+        # connection back would wait as long again, and reusing it would fail the next request too.
+        if drops_connection(context.original_exception):
+            context.is_disconnect = True
+
+    @event.listens_for(sync_engine, "invalidate")
+    def _on_invalidate(dbapi_connection, _record, _exception) -> None:
+        # SQLAlchemy next closes an invalidated connection politely, waiting up to 2 s for a server that
+        # may be frozen; the request waiting for its 503 should not. Closing the socket first makes that
+        # polite close return at once.
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if isinstance(driver, asyncpg.Connection):
+            driver.terminate()
+
+
+def _configure_sqlite(sync_engine: Engine, *, busy_ms: int) -> None:
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT/locking;
@@ -41,7 +118,7 @@ def _configure_sqlite(sync_engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
@@ -57,7 +134,8 @@ _engine: AsyncEngine | None = None
 def get_engine() -> AsyncEngine:
     global _engine
     if _engine is None:
-        _engine = build_engine(get_settings().database_url)
+        settings = get_settings()
+        _engine = build_engine(settings.database_url, timeouts=Timeouts.from_settings(settings))
     return _engine
 
 

@@ -17,6 +17,7 @@ from gateway.authentication import caller_of
 from gateway.db.engine import read_connection
 from gateway.graphql.compiled import CompiledExecutor
 from gateway.graphql.context import Context
+from gateway.graphql.errors import raise_if_unavailable
 from gateway.graphql.schema import schema
 from gateway.pages import graphiql_page
 from gateway.request_ids import request_id_of
@@ -57,6 +58,10 @@ class GatewayGraphQL(GraphQL):
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return dumps(data)
+
+    async def process_result(self, request, result):  # type: ignore[override]
+        raise_if_unavailable(result.errors)  # answered 503 by gateway.http_errors.DatabaseUnavailableMiddleware
+        return await super().process_result(request, result)
 
     compiled: CompiledExecutor | None = None
     """Answers the reads it can compile (gateway/graphql/compiled); None: every operation runs through Strawberry."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from gateway.db.faults import DatabaseUnavailable, fault_name, is_unavailable
 from gateway.domain.errors import BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed
 
 log = logging.getLogger("gateway.graphql")
@@ -24,6 +25,8 @@ _CODES: tuple[tuple[type[Exception], str], ...] = (
 # Over the published rate limit. Answered at the request edge before any operation runs
 # (gateway/rate_limiting.py), so no exception maps to it.
 RATE_LIMITED = "RATE_LIMITED"
+# The database away: the whole request is answered 503 (gateway/http_errors.py), never a masked INTERNAL.
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 def _code_for(original: BaseException | None) -> str:
@@ -34,6 +37,8 @@ def _code_for(original: BaseException | None) -> str:
     for kind, code in _CODES:
         if isinstance(original, kind):
             return code
+    if is_unavailable(original):
+        return SERVICE_UNAVAILABLE
     return "INTERNAL"
 
 
@@ -46,6 +51,9 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
         message = f"Internal server error. Quote request id {request_id} if you contact us."
     elif code == "NOT_FOUND":
         message = NOT_FOUND_MESSAGE
+    elif code == SERVICE_UNAVAILABLE:
+        log.warning("database unavailable in GraphQL (request %s): %s", request_id, fault_name(original))
+        message = "Service unavailable"
     extensions = {**(error.extensions or {}), "code": code}
     return GraphQLError(
         message,
@@ -55,6 +63,12 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
         path=error.path,
         extensions=extensions,
     )
+
+
+def raise_if_unavailable(errors: list[GraphQLError] | None) -> None:
+    """A database fault in any field fails the whole request with the 503: the client retries the document."""
+    if errors and any((e.extensions or {}).get("code") == SERVICE_UNAVAILABLE for e in errors):
+        raise DatabaseUnavailable()
 
 
 class ErrorCodes(SchemaExtension):

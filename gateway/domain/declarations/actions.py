@@ -5,8 +5,11 @@ Each action loads what it needs once, runs the pure checks of
 declaration as ``queries.get_declaration`` reads it, so both faces render the
 same row the GET endpoints would.
 
-Concurrency: the partial unique indexes on declarations are the backstop. Two
-identical submissions racing past the checks collapse on
+Concurrency: the partial unique indexes on declarations are the backstop. An
+identical submission that commits while another is loading its facts makes the
+slot check fail for the second; so a refusal looks for the resubmission once
+more before it answers 422. Two identical submissions racing past the checks
+collapse on
 ``uq_declarations_submission_digest`` (the loser answers the winner's row);
 two different ones for one slot collapse on ``uq_declarations_billable_slot``
 (the loser gets the slot's 422). Voiding locks the declaration row, so it
@@ -81,6 +84,10 @@ async def create_declaration(
     )
     errors = declaration_errors(submission, parsed, facts, now=clock.now())
     if errors:
+        # An identical submission may have committed between the first look and the facts: its row now
+        # holds the slot, and this resubmission must answer it, not the slot's 422.
+        if digest is not None and (earlier := await find_resubmission(conn, digest)) is not None:
+            return await get_declaration(conn, caller, earlier)
         raise ValidationFailed(errors)
     assert training is not None and digest is not None  # the checks passed, so both were established
 
