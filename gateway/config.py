@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 SANDBOX = "sandbox"
 PRODUCTION = "production"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLLimits:
+    """Each limit is checked before a document runs; the README's configuration table names their settings."""
+
+    max_body_bytes: int = 1_000_000
+    max_document_bytes: int = 65_536
+    max_tokens: int = 5_000
+    max_depth: int = 15
+    max_aliases: int = 50
+    max_root_fields: int = 20
+    max_cost: int = 500_000
+    """Estimated objects in one answer, for a lead provider's token."""
+    max_cost_reads_everything: int = 5_000_000
+    """The same for analysts and DfE finance, whose reads span every provider."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +36,10 @@ class Settings:
     compiled_execution: bool
     rate_limit: int
     """Requests per token in each five-minute window (domain.md section 2); 0 turns the limit off."""
+    graphql: GraphQLLimits = field(default_factory=lambda: GraphQLLimits())
+    """What one GraphQL request may ask for (gateway.graphql.limits)."""
+    request_budget_seconds: float = 30.0
+    """Wall-clock time a request may take before it is cancelled (gateway.request_budget); 0 turns it off."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -56,7 +76,45 @@ def get_settings() -> Settings:
         port=int(os.environ.get("GATEWAY_PORT", "8000")),
         compiled_execution=os.environ.get("GATEWAY_COMPILED_EXECUTION", "1") != "0",
         rate_limit=_rate_limit(os.environ.get("GATEWAY_RATE_LIMIT", "1000")),
+        graphql=_graphql_limits(),
+        request_budget_seconds=_seconds("GATEWAY_REQUEST_BUDGET_SECONDS", 30.0),
     )
+
+
+_GRAPHQL_LIMIT_SETTINGS = {
+    "max_body_bytes": "GATEWAY_GRAPHQL_MAX_BODY_BYTES",
+    "max_document_bytes": "GATEWAY_GRAPHQL_MAX_DOCUMENT_BYTES",
+    "max_tokens": "GATEWAY_GRAPHQL_MAX_TOKENS",
+    "max_depth": "GATEWAY_GRAPHQL_MAX_DEPTH",
+    "max_aliases": "GATEWAY_GRAPHQL_MAX_ALIASES",
+    "max_root_fields": "GATEWAY_GRAPHQL_MAX_ROOT_FIELDS",
+    "max_cost": "GATEWAY_GRAPHQL_MAX_COST",
+    "max_cost_reads_everything": "GATEWAY_GRAPHQL_MAX_COST_ANALYST",
+}
+
+
+def _graphql_limits() -> GraphQLLimits:
+    values = {}
+    for attribute, name in _GRAPHQL_LIMIT_SETTINGS.items():
+        value = os.environ.get(name)
+        if value is not None:
+            if not value.strip().isdigit() or int(value) < 1:
+                raise SystemExit(f"{name} must be a positive whole number, not {value!r}")
+            values[attribute] = int(value)
+    return GraphQLLimits(**values)
+
+
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not seconds >= 0 or seconds == float("inf"):
+        raise SystemExit(f"{name} must be a number of seconds (0 turns the budget off), not {value!r}")
+    return seconds
 
 
 def _rate_limit(value: str) -> int:
