@@ -134,9 +134,11 @@ class DocumentLimits:
                     limits.max_tokens,
                     f"The document has more than {limits.max_tokens} tokens, the limit",
                 ) from None
+            if "nested too deeply" in error.message:  # graphql-core's parser bounds nesting by itself
+                raise _nested_too_deeply(limits.max_depth) from None
             raise _request_errors([error], request_id) from None
         except RecursionError:
-            raise too_complex("depth", None, limits.max_depth, "The document is nested too deeply") from None
+            raise _nested_too_deeply(limits.max_depth) from None
         errors = validate(self.schema, document, specified_rules, max_errors=MAX_VALIDATION_ERRORS)
         if errors:
             raise _request_errors(errors, request_id)
@@ -154,7 +156,7 @@ class DocumentLimits:
             depth = shape.depth(operation.selection_set)
             root_fields = shape.root_fields(operation.selection_set, set())
         except RecursionError:
-            raise too_complex("depth", None, limits.max_depth, "The document is nested too deeply") from None
+            raise _nested_too_deeply(limits.max_depth) from None
         if depth > limits.max_depth:
             raise too_complex(
                 "depth",
@@ -188,6 +190,12 @@ class DocumentLimits:
         root = self.schema.mutation_type if checked.is_mutation else self.schema.query_type
         assert root is not None
         return self.cost_model.estimate(root, checked.operation.selection_set, checked.fragments, variables)
+
+
+def _nested_too_deeply(max_depth: int) -> Refused:
+    return too_complex(
+        "depth", None, max_depth, f"The document is nested too deeply (the limit is {max_depth} fields deep)"
+    )
 
 
 def _request_errors(errors: list[GraphQLError], request_id: str = "-") -> Refused:
