@@ -15,6 +15,7 @@ from gateway.authentication import AuthenticationMiddleware
 from gateway.config import get_settings
 from gateway.db.engine import get_engine
 from gateway.graphql.endpoint import graphql_routes
+from gateway.request_budget import RequestBudgetMiddleware
 from gateway.rest.errors import rest_exception_handlers
 from gateway.rest.routes import rest_routes
 from gateway.time_travel import TimeTravelMiddleware
@@ -47,6 +48,7 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
     return Starlette(
         routes=routes,
         middleware=[
+            Middleware(RequestBudgetMiddleware, seconds=settings.request_budget_seconds),
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],
