@@ -92,7 +92,8 @@ class DocumentLimits:
                 found = refusal
             self.checked.put(key, found)
         if isinstance(found, Refused):
-            raise found
+            # The kept refusal is raised again and again: without this its traceback would grow with each raise.
+            raise found.with_traceback(None) from None
         return found
 
     def price(self, checked: CheckedDocument, variables: dict[str, Any]) -> int:
