@@ -18,6 +18,7 @@ from gateway.config import get_settings
 from gateway.db.engine import get_engine
 from gateway.graphql.endpoint import graphql_routes
 from gateway.pages import page_routes
+from gateway.request_budget import RequestBudgetMiddleware
 from gateway.rest.errors import rest_exception_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.rest.routes import rest_routes
@@ -62,6 +63,8 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
             *compression_middleware(settings),
             # Inside the request id (its log line names the request), outside authentication (which reads the database).
             Middleware(http_errors.DatabaseUnavailableMiddleware),
+            # Outermost of what reads the database: a request over its budget is cancelled, its statements too.
+            Middleware(RequestBudgetMiddleware, seconds=settings.request_budget_seconds),
             Middleware(TimeTravelMiddleware, enabled=settings.is_sandbox),
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],

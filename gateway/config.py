@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 SANDBOX = "sandbox"
 PRODUCTION = "production"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLLimits:
+    """Each limit is checked before a document runs; the README's configuration table names their settings."""
+
+    max_body_bytes: int = 1_000_000
+    max_document_bytes: int = 65_536
+    max_tokens: int = 5_000
+    max_depth: int = 15
+    max_aliases: int = 50
+    max_root_fields: int = 20
+    max_cost: int = 500_000
+    """Estimated objects in one answer, for a lead provider's token."""
+    max_cost_reads_everything: int = 5_000_000
+    """The same for analysts and DfE finance, whose reads span every provider."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +48,10 @@ class Settings:
     """Seconds to open a new database connection."""
     db_pool_timeout: float = 5.0
     """Seconds a request waits for a pooled connection when all are busy (a burst queues there)."""
+    graphql: GraphQLLimits = field(default_factory=lambda: GraphQLLimits())
+    """What one GraphQL request may ask for (gateway.graphql.limits)."""
+    request_budget_seconds: float = 30.0
+    """Wall-clock time a request may take before it is cancelled (gateway.request_budget); 0 turns it off."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -71,20 +91,49 @@ def get_settings() -> Settings:
         log_format=_log_format(os.environ.get("GATEWAY_LOG_FORMAT", "json")),
         metrics=os.environ.get("GATEWAY_METRICS", "1") != "0",
         gzip_min_bytes=_whole_number("GATEWAY_GZIP_MIN_BYTES", os.environ.get("GATEWAY_GZIP_MIN_BYTES", "1024")),
-        db_timeout=_seconds("GATEWAY_DB_TIMEOUT", "5"),
-        db_connect_timeout=_seconds("GATEWAY_DB_CONNECT_TIMEOUT", "3"),
-        db_pool_timeout=_seconds("GATEWAY_DB_POOL_TIMEOUT", "5"),
+        db_timeout=_seconds("GATEWAY_DB_TIMEOUT", 5.0),
+        db_connect_timeout=_seconds("GATEWAY_DB_CONNECT_TIMEOUT", 3.0),
+        db_pool_timeout=_seconds("GATEWAY_DB_POOL_TIMEOUT", 5.0),
+        graphql=_graphql_limits(),
+        request_budget_seconds=_seconds("GATEWAY_REQUEST_BUDGET_SECONDS", 30.0, zero_turns_off=True),
     )
 
 
-def _seconds(name: str, default: str) -> float:
-    value = os.environ.get(name, default)
+_GRAPHQL_LIMIT_SETTINGS = {
+    "max_body_bytes": "GATEWAY_GRAPHQL_MAX_BODY_BYTES",
+    "max_document_bytes": "GATEWAY_GRAPHQL_MAX_DOCUMENT_BYTES",
+    "max_tokens": "GATEWAY_GRAPHQL_MAX_TOKENS",
+    "max_depth": "GATEWAY_GRAPHQL_MAX_DEPTH",
+    "max_aliases": "GATEWAY_GRAPHQL_MAX_ALIASES",
+    "max_root_fields": "GATEWAY_GRAPHQL_MAX_ROOT_FIELDS",
+    "max_cost": "GATEWAY_GRAPHQL_MAX_COST",
+    "max_cost_reads_everything": "GATEWAY_GRAPHQL_MAX_COST_ANALYST",
+}
+
+
+def _graphql_limits() -> GraphQLLimits:
+    values = {}
+    for attribute, name in _GRAPHQL_LIMIT_SETTINGS.items():
+        value = os.environ.get(name)
+        if value is not None:
+            if not value.strip().isdecimal() or int(value) < 1:
+                raise SystemExit(f"{name} must be a positive whole number, not {value!r}")
+            values[attribute] = int(value)
+    return GraphQLLimits(**values)
+
+
+def _seconds(name: str, default: float, *, zero_turns_off: bool = False) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
     try:
         seconds = float(value)
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < 3600:
-        raise SystemExit(f"{name} must be a number of seconds above 0 (0.5, 5), not {value!r}")
+        seconds = -1.0
+    lowest_ok = 0 <= seconds if zero_turns_off else 0 < seconds
+    if not (lowest_ok and seconds < 3600):
+        allowed = "0 turns it off" if zero_turns_off else "above 0"
+        raise SystemExit(f"{name} must be a number of seconds under 3600 ({allowed}), not {value!r}")
     return seconds
 
 
@@ -101,7 +150,7 @@ def _rate_limit(value: str) -> int:
 
 
 def _whole_number(name: str, value: str) -> int:
-    if not value.strip().isdigit():
+    if not value.strip().isdecimal():
         raise SystemExit(f"{name} must be a whole number, not {value!r}")
     return int(value)
 

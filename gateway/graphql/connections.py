@@ -19,6 +19,7 @@ from gateway.domain.paging import (
     encode_cursor,
     sort_values,
 )
+from gateway.graphql.relations import PAGE, list_bound
 
 Node = TypeVar("Node")
 
@@ -43,7 +44,9 @@ class Edge(Generic[Node]):
 
 @strawberry.type(description="A page of a list.")
 class Connection(Generic[Node]):
-    edges: list[Edge[Node]] = strawberry.field(description="The rows of this page, in order.")
+    edges: list[Edge[Node]] = strawberry.field(
+        description="The rows of this page, in order.", metadata=list_bound(PAGE)
+    )
     page_info: PageInfo = strawberry.field(description="Paging information.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 

@@ -1,23 +1,39 @@
-"""/graphql: GraphQL over HTTP (POST, and GET with the query in the URL) and GraphiQL for browsers."""
+"""/graphql: GraphQL over HTTP (POST, and GET with the query in the URL) and GraphiQL for browsers.
+
+A request goes through, in order: authentication (401), the request itself
+(gateway.graphql.http_request: malformed bodies are 4xx), the document's limits
+(gateway.graphql.limits: size, tokens, validation, depth, aliases, root fields,
+cached per document), the operation type over GET (405 for a mutation), its
+variables and its cost against the caller's budget. Only then is a connection
+opened and the operation run, on the compiled path when it can be, else by
+Strawberry. Answers follow GraphQL over HTTP: ``application/graphql-response+json``
+when the client accepts it (request errors are then 4xx), ``application/json``
+otherwise (request errors about the document are 200, as the spec asks).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cross_web import HTTPException
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData, process_result
 from strawberry.types.graphql import OperationType
 
+from gateway import metrics
 from gateway.access_log import COMPILED, NORMAL, graphql_answered, operation_name_of
 from gateway.authentication import caller_of
+from gateway.config import get_settings
 from gateway.db.engine import read_connection
 from gateway.graphql.compiled import CompiledExecutor
 from gateway.graphql.context import Context
+from gateway.graphql.cost import objects_in
 from gateway.graphql.errors import raise_if_unavailable
+from gateway.graphql.http_request import GraphQLHTTPRequest, read_request, response_media_type
+from gateway.graphql.limits import DocumentLimits
+from gateway.graphql.refusals import Refused
 from gateway.graphql.schema import schema
 from gateway.pages import graphiql_page
 from gateway.request_ids import request_id_of
@@ -28,57 +44,18 @@ UNAUTHENTICATED_BODY = dumps(
 )
 
 
-def request_error(exc: HTTPException) -> Response:
-    """A request Strawberry refused before running it (unparsable body, no query...), as a GraphQL response.
-
-    Strawberry answers these in plain text; clients of a JSON API should not need a second parser
-    for its errors. No ``data`` entry: the request never ran (GraphQL over HTTP, request errors).
-    """
-    code = "NOT_FOUND" if exc.status_code == 404 else "BAD_USER_INPUT"
-    body = dumps({"errors": [{"message": exc.reason, "extensions": {"code": code}}]})
-    return Response(body, status_code=exc.status_code, media_type="application/json")
-
-
 class GatewayGraphQL(GraphQL):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        try:
-            response = await self.run(Request(scope=scope, receive=receive))
-        except HTTPException as exc:
-            response = request_error(exc)
-        await response(scope, receive, send)
-
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
-        state = request.scope["state"]
-        if "conn" not in state:  # serving the GraphiQL page: no operation will run
-            return None  # type: ignore[return-value]
-        return Context(caller=state["caller"], conn=state["conn"], request_id=request_id_of(request.scope))
-
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
-        return dumps(data)
-
-    async def process_result(self, request, result):  # type: ignore[override]
-        raise_if_unavailable(result.errors)  # answered 503 by gateway.http_errors.DatabaseUnavailableMiddleware
-        return await super().process_result(request, result)
+    """Strawberry's view, kept as the holder of the schema and the compiled executor."""
 
     compiled: CompiledExecutor | None = None
     """Answers the reads it can compile (gateway/graphql/compiled); None: every operation runs through Strawberry."""
 
-    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):  # type: ignore[override]  # noqa: ANN001
-        method = request_adapter.method
-        allowed = OperationType.from_http(method) - (
-            set() if self.allow_queries_via_get or method != "GET" else {OperationType.QUERY}
-        )
-        name = operation_name_of(request_data.query, request_data.operation_name)
-        if self.compiled is not None and (
-            result := await self.compiled.execute(request_data, context, root_value, allowed)
-        ):
-            graphql_answered(request.scope, name, COMPILED)
-            return result
-        graphql_answered(request.scope, name, NORMAL)
-        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+    limits: DocumentLimits | None = None
+
+    def document_limits(self) -> DocumentLimits:
+        if self.limits is None:
+            self.limits = DocumentLimits(self.schema._schema, get_settings().graphql)
+        return self.limits
 
 
 # graphql_ide=None: browsers get the gateway's own GraphiQL page (gateway/pages.py), never Strawberry's CDN one.
@@ -86,7 +63,7 @@ _graphql = GatewayGraphQL(schema, graphql_ide=None, allow_queries_via_get=True)
 _graphql.compiled = CompiledExecutor.from_settings(schema)
 
 
-def _wants_graphiql(scope: Scope) -> bool:
+def wants_graphiql(scope: Scope) -> bool:
     if scope["method"] != "GET" or b"query=" in scope.get("query_string", b""):
         return False
     accept = next((v for k, v in scope.get("headers", ()) if k == b"accept"), b"")
@@ -94,23 +71,86 @@ def _wants_graphiql(scope: Scope) -> bool:
 
 
 class GraphQLEndpoint:
-    """An ASGI app (not a request function), so Strawberry reads the request itself."""
+    """An ASGI app (not a request function): it reads the request body itself, within its limits."""
 
     def __init__(self, view: GatewayGraphQL = _graphql) -> None:
         self.view = view
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The GraphiQL page itself holds no data; the browser sends the token with each query it runs.
-        if _wants_graphiql(scope):
+        if wants_graphiql(scope):
             await graphiql_page()(scope, receive, send)
             return
-        if caller_of(scope) is None:
+        caller = caller_of(scope)
+        if caller is None:
             await Response(UNAUTHENTICATED_BODY, status_code=401, media_type="application/json")(scope, receive, send)
             return
-        state = scope.setdefault("state", {})
+        request_id = request_id_of(scope)
+        try:
+            response = await self._answer(scope, receive, caller, request_id)
+        except Refused as refusal:
+            for error in refusal.errors:
+                if (limit := error.get("extensions", {}).get("limit")) is not None:
+                    metrics.graphql_refused(limit)
+            media_type = response_media_type(scope)
+            response = Response(
+                dumps({"errors": refusal.errors}),
+                status_code=refusal.status_for(media_type),
+                headers=refusal.headers,
+                media_type=media_type,
+            )
+        await response(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, caller: Any, request_id: str) -> Response:
+        limits = self.view.document_limits()
+        request = await read_request(scope, receive, max_body_bytes=limits.limits.max_body_bytes)
+        checked = limits.check(request.query, request.operation_name, request_id)
+        if checked.is_mutation and request.method == "GET":
+            raise Refused(
+                [{"message": "Mutations are not allowed over GET: use POST", "extensions": {"code": "BAD_USER_INPUT"}}],
+                status=405,
+                headers={"allow": "POST"},
+            )
+        variables = limits.coerce_variables(checked, request.variables)
+        estimated = limits.check_cost(checked, variables, caller)
         async with read_connection() as conn:
-            state["conn"] = conn
-            await self.view(scope, receive, send)
+            context = Context(caller=caller, conn=conn, request_id=request_id)
+            result = await self._execute(scope, request, context)
+        raise_if_unavailable(result.errors)  # answered 503 by gateway.http_errors.DatabaseUnavailableMiddleware
+        body = process_result(result)
+        if request.wants_cost:
+            extensions = dict(body.get("extensions") or {})
+            extensions["cost"] = {
+                "estimated": estimated,
+                "actual": objects_in(body.get("data")),
+                "limit": limits.budget_for(caller),
+            }
+            body["extensions"] = extensions
+        return Response(dumps(body), status_code=200, media_type=request.media_type)
+
+    async def _execute(self, scope: Scope, request: GraphQLHTTPRequest, context: Context) -> Any:
+        name = operation_name_of(request.query, request.operation_name)
+        allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
+        compiled = self.view.compiled
+        if compiled is not None:
+            data = GraphQLRequestData(
+                query=request.query,
+                variables=request.variables,
+                operation_name=request.operation_name,
+                extensions=request.extensions,
+            )
+            if (result := await compiled.execute(data, context, None, allowed)) is not None:
+                graphql_answered(scope, name, COMPILED)
+                return result
+        graphql_answered(scope, name, NORMAL)
+        return await self.view.schema.execute(
+            request.query,
+            variable_values=request.variables,
+            context_value=context,
+            operation_name=request.operation_name,
+            allowed_operation_types=allowed,
+            operation_extensions=request.extensions,
+        )
 
 
 def graphql_routes() -> list[BaseRoute]:

@@ -24,6 +24,9 @@ from gateway.graphql.context import Info
 from gateway.graphql.loaders import Loaders
 
 RELATION = "gateway.relation"
+LIST_BOUND = "gateway.list_bound"
+PAGE = "page"
+"""The bound of a connection's ``edges``: the page size its field was asked for (``first``, or its default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +69,36 @@ async def _present(loading: Awaitable[list[Any]]) -> list[Any]:
 
 
 def relation(
-    loader: Callable[[Loaders], DataLoader], *, key: str, many: bool = False, key_list: bool = False, description: str
+    loader: Callable[[Loaders], DataLoader],
+    *,
+    key: str,
+    many: bool = False,
+    key_list: bool = False,
+    bound: int | None = None,
+    description: str,
 ) -> Any:
+    """``bound``: for a list relation, the most rows one parent is expected to have (gateway.graphql.cost)."""
+    if (many or key_list) != (bound is not None):
+        raise ValueError("a list relation declares its bound (and only a list relation does)")
     declared = Relation(loader=loader, key=key, many=many, key_list=key_list)
-    return strawberry.field(resolver=declared.resolver(), description=description, metadata={RELATION: declared})
+    metadata: dict[str, Any] = {RELATION: declared}
+    if bound is not None:
+        metadata[LIST_BOUND] = bound
+    return strawberry.field(resolver=declared.resolver(), description=description, metadata=metadata)
 
 
 def relations_of(field: Any) -> Relation | None:
     return (getattr(field, "metadata", None) or {}).get(RELATION)
+
+
+def list_bound(bound: int | str) -> dict[str, int | str]:
+    """Field metadata for a list field that is not a relation: the most items one parent is expected to have.
+
+    The cost estimate (gateway.graphql.cost) multiplies a document's lists by these bounds; ``PAGE`` says the
+    list is a page, as long as the ``first`` of the field that returned it.
+    """
+    return {LIST_BOUND: bound}
+
+
+def list_bound_of(field: Any) -> int | str | None:
+    return (getattr(field, "metadata", None) or {}).get(LIST_BOUND)

@@ -183,7 +183,7 @@ class TestAnswers:
         assert loads["SchoolByIdAndCohortLoader.load_many"] == 1 and "SchoolByIdAndCohortLoader.load" not in loads
 
     async def test_a_selection_deeper_than_the_plan_is_loaded_ahead_down_to_its_limit_and_answers_alike(
-        self, readonly_db, client, tokens, normal_path, without_looking_ahead, dataloader_calls
+        self, readonly_db, client, tokens, normal_path, without_looking_ahead, dataloader_calls, generous_limits
     ):
         query = _deep(planner.MAX_DEPTH // 2 + 2)  # two selection sets a level
         looked_ahead = await _post(client, tokens["provider"], query)

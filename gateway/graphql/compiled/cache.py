@@ -45,12 +45,21 @@ class BoundedCache(Generic[V]):
         self._items: OrderedDict[Hashable, V] = OrderedDict()
 
     def get(self, key: Hashable) -> V | None:
+        # A key built from client input (an operationName that is an object) may not hash: never kept, never found.
+        try:
+            hash(key)
+        except TypeError:
+            return None
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
         return value
 
     def put(self, key: Hashable, value: V) -> None:
+        try:
+            hash(key)
+        except TypeError:
+            return
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.maxsize:

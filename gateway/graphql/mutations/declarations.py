@@ -16,6 +16,7 @@ from gateway.domain.declarations.submission import DeclarationSubmission
 from gateway.graphql.arguments import parse_id
 from gateway.graphql.context import Info
 from gateway.graphql.mutations.base import UserError, run_action
+from gateway.graphql.relations import list_bound
 from gateway.graphql.types.enums import CourseIdentifier, DeclarationType, EvidenceHeld
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ class DeclarationPayload:
     declaration: Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")] | None = (
         strawberry.field(description="The declaration; null when the action was refused.")
     )
-    errors: list[UserError] = strawberry.field(description="Why the action was refused; empty when it was made.")
+    errors: list[UserError] = strawberry.field(
+        description="Why the action was refused; empty when it was made.", metadata=list_bound(10)
+    )
 
 
 def _value(member):

@@ -14,6 +14,7 @@ from gateway.domain import finance
 from gateway.graphql.arguments import parse_id
 from gateway.graphql.context import Info
 from gateway.graphql.mutations.base import UserError, run_action
+from gateway.graphql.relations import list_bound
 from gateway.graphql.types.enums import ParticipantType
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ _StatementId = Annotated[strawberry.ID, strawberry.argument(description="The uni
 @strawberry.type(description="The statement as it stands after the action, or why the action was refused.")
 class StatementPayload:
     statement: _Statement | None = strawberry.field(description="The statement; null when the action was refused.")
-    errors: list[UserError] = strawberry.field(description="Why the action was refused; empty when it was made.")
+    errors: list[UserError] = strawberry.field(
+        description="Why the action was refused; empty when it was made.", metadata=list_bound(10)
+    )
 
 
 @strawberry.type(description="A participant's training record in one role, and its funding.")
@@ -40,7 +43,9 @@ class TrainingRecordFunding:
         description="Whether DfE funds the participant's training in this role."
     )
     updated_at: datetime = strawberry.field(description="The date the training record was last updated.")
-    declarations: list[_Declaration] = strawberry.field(description="The training record's declarations, oldest first.")
+    declarations: list[_Declaration] = strawberry.field(
+        description="The training record's declarations, oldest first.", metadata=list_bound(10)
+    )
 
 
 @strawberry.type(description="The training record as it stands after the action, or why the action was refused.")
@@ -48,7 +53,9 @@ class TrainingRecordFundingPayload:
     training_record: TrainingRecordFunding | None = strawberry.field(
         description="The training record; null when the action was refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why the action was refused; empty when it was made.")
+    errors: list[UserError] = strawberry.field(
+        description="Why the action was refused; empty when it was made.", metadata=list_bound(10)
+    )
 
 
 @strawberry.type

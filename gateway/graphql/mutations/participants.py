@@ -12,6 +12,7 @@ from gateway.domain.participants import actions
 from gateway.graphql.arguments import parse_id
 from gateway.graphql.context import Info
 from gateway.graphql.mutations.base import UserError, run_action
+from gateway.graphql.relations import list_bound
 from gateway.graphql.types.enums import CourseIdentifier, DeferralReason, ScheduleIdentifier, WithdrawalReason
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ class ParticipantPayload:
     participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = (
         strawberry.field(description="The participant; null when the action was refused.")
     )
-    errors: list[UserError] = strawberry.field(description="Why the action was refused; empty when it was taken.")
+    errors: list[UserError] = strawberry.field(
+        description="Why the action was refused; empty when it was taken.", metadata=list_bound(10)
+    )
 
 
 def _payload(result) -> ParticipantPayload:

@@ -10,6 +10,7 @@ from gateway.domain.partnerships import actions
 from gateway.graphql.arguments import parse_id
 from gateway.graphql.context import Info
 from gateway.graphql.mutations.base import UserError, run_action
+from gateway.graphql.relations import list_bound
 
 if TYPE_CHECKING:
     from gateway.graphql.types.partnerships import Partnership
@@ -43,7 +44,9 @@ class PartnershipPayload:
     partnership: Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")] | None = (
         strawberry.field(description="The partnership; null when the change was refused.")
     )
-    errors: list[UserError] = strawberry.field(description="Why the change was refused; empty when it was made.")
+    errors: list[UserError] = strawberry.field(
+        description="Why the change was refused; empty when it was made.", metadata=list_bound(10)
+    )
 
 
 @strawberry.type

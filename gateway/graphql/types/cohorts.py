@@ -8,6 +8,7 @@ import strawberry
 
 from gateway.domain import cohorts
 from gateway.graphql.context import Info
+from gateway.graphql.relations import list_bound
 
 
 @strawberry.type(description="A cohort: the call-off contract funding training that starts in one academic year.")
@@ -31,6 +32,6 @@ class Cohort:
 
 @strawberry.type
 class CohortQuery:
-    @strawberry.field(description="Every cohort, oldest first.")
+    @strawberry.field(description="Every cohort, oldest first.", metadata=list_bound(10))
     async def cohorts(self, info: Info) -> list[Cohort]:
         return await cohorts.list_cohorts(info.context.conn, info.context.caller)  # type: ignore[return-value]

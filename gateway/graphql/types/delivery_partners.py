@@ -32,6 +32,7 @@ class DeliveryPartner:
         lambda loaders: loaders.cohort_by_year,
         key="cohort_years",
         key_list=True,
+        bound=10,  # every cohort there is
         description="The cohorts for which you may declare training with this delivery partner.",
     )
     created_at: datetime = strawberry.field(description="The date the delivery partner was created.")
@@ -40,6 +41,7 @@ class DeliveryPartner:
         lambda loaders: loaders.partnerships_by_delivery_partner,
         key="id",
         many=True,
+        bound=150,  # the schools one delivery partner works with, every cohort
         description="Your partnerships with this delivery partner, oldest first (analysts: every provider's).",
     )
 

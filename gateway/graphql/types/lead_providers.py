@@ -9,7 +9,7 @@ import strawberry
 
 from gateway.domain import lead_providers
 from gateway.graphql.context import Info
-from gateway.graphql.relations import relation
+from gateway.graphql.relations import list_bound, relation
 from gateway.graphql.types.enums import Role
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class LeadProvider:
         lambda loaders: loaders.statements_by_lead_provider,
         key="id",
         many=True,
+        bound=100,  # monthly statements over the open cohorts' contracts
         description="The provider's statements you may see (a provider: its own output-fee statements), by payment date.",
     )
 
@@ -44,7 +45,10 @@ class Me:
 
 @strawberry.type
 class LeadProviderQuery:
-    @strawberry.field(description="Lead providers you may see (a provider: itself; analysts: every provider), by name.")
+    @strawberry.field(
+        description="Lead providers you may see (a provider: itself; analysts: every provider), by name.",
+        metadata=list_bound(20),
+    )
     async def lead_providers(self, info: Info) -> list[LeadProvider]:
         return await lead_providers.list_lead_providers(info.context.conn, info.context.caller)  # type: ignore[return-value]
 

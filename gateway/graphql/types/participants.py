@@ -19,7 +19,7 @@ from gateway.graphql import arguments
 from gateway.graphql.arguments import after_cursor, lead_provider_filter, page_size, parse_id
 from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
-from gateway.graphql.relations import relation
+from gateway.graphql.relations import list_bound, relation
 from gateway.graphql.types.cohorts import Cohort
 from gateway.graphql.types.delivery_partners import DeliveryPartner
 from gateway.graphql.types.enums import (
@@ -178,21 +178,24 @@ class Participant:
         "training period, whichever changed last)."
     )
     enrolments: list[Enrolment] = strawberry.field(
-        description="Information about the course(s) the participant is enroled in: at most one per role, ECT first."
+        description="Information about the course(s) the participant is enroled in: at most one per role, ECT first.",
+        metadata=list_bound(2),  # one per role
     )
     participant_id_changes: list[ParticipantIdChange] = strawberry.field(
-        description="Information about the Participant ID changes."
+        description="Information about the Participant ID changes.", metadata=list_bound(2)
     )
     transfers: list[Transfer] = relation(
         lambda loaders: loaders.transfers_by_participant,
         key="id",
         many=True,
+        bound=5,
         description="The participant's transfers between schools that you are on one side of, in the order they happened.",
     )
     declarations: list[Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
         lambda loaders: loaders.declarations_by_participant,
         key="id",
         many=True,
+        bound=10,  # one per milestone, and a few voided ones
         description="The participant's declarations you may see.",
     )
 

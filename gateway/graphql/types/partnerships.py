@@ -73,6 +73,7 @@ class Partnership:
         lambda loaders: loaders.participants_by_partnership,
         key="id",
         many=True,
+        bound=50,  # the ECTs and mentors of one school in one cohort, past and present
         description="The participants with a training period under this partnership, past, present or future, oldest first.",
     )
 

@@ -35,5 +35,6 @@ class Schedule:
         lambda loaders: loaders.milestones_by_schedule,
         key="id",
         many=True,
+        bound=10,  # started, retained-1 to 4, completed, extended-1 to 3
         description="The schedule's milestones in declaration order (started, retained-1 to 4, completed, extended-1 to 3).",
     )

@@ -57,6 +57,7 @@ class School:
         lambda loaders: loaders.partnerships_by_school_and_cohort,
         key="school_cohort_key",
         many=True,
+        bound=5,  # a school works with one provider a cohort; a change of provider leaves the old one
         description="Your partnerships with the school in this cohort, oldest first (analysts: every provider's).",
     )
 

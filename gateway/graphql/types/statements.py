@@ -63,6 +63,7 @@ class Statement:
         lambda loaders: loaders.declarations_by_statement,
         key="id",
         many=True,
+        bound=500,  # a month of one provider's declarations in one cohort
         description="The declarations paid, or clawed back, on this statement, oldest first.",
     )
     lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(

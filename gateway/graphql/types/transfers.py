@@ -13,7 +13,7 @@ from gateway.graphql import arguments
 from gateway.graphql.arguments import after_cursor, lead_provider_filter, page_size, parse_id
 from gateway.graphql.connections import Connection, connection_of, order_enum
 from gateway.graphql.context import Info
-from gateway.graphql.relations import relation
+from gateway.graphql.relations import list_bound, relation
 from gateway.graphql.types.enums import TransferStatus, TransferType
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class ParticipantTransfers:
     id: strawberry.ID = strawberry.field(description="The unique identifier of the participant record.")
     updated_at: datetime = strawberry.field(description="The date and time the ECF participant was last updated.")
     transfers: list[Transfer] = strawberry.field(
-        description="List of participant transfers, in the order they happened."
+        description="List of participant transfers, in the order they happened.", metadata=list_bound(5)
     )
     participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
         lambda loaders: loaders.participant_by_id,

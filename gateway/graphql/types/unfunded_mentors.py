@@ -37,6 +37,7 @@ class UnfundedMentor:
         lambda loaders: loaders.mentees_by_mentor,
         key="id",
         many=True,
+        bound=10,  # the ECTs one mentor mentors
         description="Your ECTs this mentor mentors, oldest first.",
     )
 

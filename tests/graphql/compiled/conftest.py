@@ -17,6 +17,11 @@ from tests.graphql.compiled.paths import BothPaths
 from tests.support import bearer, issue_token
 
 
+@pytest.fixture(autouse=True)
+def _documents_past_the_limits(generous_limits):
+    """The corpus reaches every relation at depth: far past the default limits, which are not under test here."""
+
+
 @pytest.fixture
 def executor() -> CompiledExecutor:
     return CompiledExecutor(schema)

@@ -71,12 +71,15 @@ class TestPlanCache:
         entry = next(iter(executor.documents._items.values()))
         assert [is_uncompilable(v) for v in entry.variants.values()] == [True]
 
-    async def test_an_invalid_document_is_remembered_as_invalid(self, readonly_db, paths, callers, counted):
+    async def test_an_invalid_document_is_refused_before_either_path_and_never_parsed_by_the_executor(
+        self, readonly_db, paths, callers, counted
+    ):
         for _ in range(2):
             answers = await paths.post(callers[AMBITION], "{ cohorts { nope } }")
-            assert answers.outcome == "fallback: invalid" and answers.same
+            assert answers.outcome == "none" and answers.same
+            assert b'"code":"BAD_USER_INPUT"' in answers.compiled
 
-        assert counted["parse"].calls == 1
+        assert counted["parse"].calls == 0
 
 
 class TestBoundedCache:
