@@ -24,13 +24,25 @@ class TestIndex:
     ):
         data = await list_all(client, path, await headers_for(readonly_db, lead_provider))
 
-        expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider))
+        expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider), newer=path == NEWER)
         assert expected, "every sandbox provider trains participants"
         assert data == expected
 
     async def test_both_paths_serve_the_same_records(self, readonly_db, client):
         headers = await headers_for(readonly_db, AMBITION)
-        assert await list_all(client, ECF, headers) == await list_all(client, NEWER, headers)
+        ecf, newer = await list_all(client, ECF, headers), await list_all(client, NEWER, headers)
+        assert ids(ecf) == ids(newer)
+        for old, new in zip(ecf, newer):
+            for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"]):
+                assert {k: v for k, v in a.items() if k in b} == {k: v for k, v in b.items() if k in a}
+
+    async def test_only_the_newer_shape_has_working_pattern_and_induction_dates(self, readonly_db, client):
+        headers = await headers_for(readonly_db, AMBITION)
+        ecf, newer = await list_all(client, ECF, headers), await list_all(client, NEWER, headers)
+        newer_only = {"working_pattern", "overall_induction_start_date", "most_recent_induction_period_end_date"}
+        old, new = ecf[0]["attributes"]["ecf_enrolments"][0], newer[0]["attributes"]["ecf_enrolments"][0]
+        assert set(new) - set(old) == newer_only
+        assert set(old) - set(new) == {"teacher_reference_number_validated"}
 
     async def test_an_ect_who_became_a_mentor_is_one_item_with_two_enrolments(self, readonly_db, client):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION))
@@ -150,7 +162,8 @@ class TestShow:
     async def test_shows_the_participant_as_the_database_holds_it(self, readonly_db, client, sandbox, path, case):
         response = await client.get(f"{path}/{case_id(case)}", headers=await headers_for(readonly_db, AMBITION))
         assert response.status_code == 200
-        assert response.json() == {"data": sandbox.participant(case_id(case), sandbox.lead_provider_id(AMBITION))}
+        expected = sandbox.participant(case_id(case), sandbox.lead_provider_id(AMBITION), newer=path == NEWER)
+        assert response.json() == {"data": expected}
 
     async def test_each_provider_reads_its_own_enrolment_of_a_shared_participant(self, readonly_db, client, sandbox):
         response = await client.get(
@@ -185,3 +198,4 @@ class TestRoutes:
         response = await client.get(f"{path}/transfers", headers=await headers_for(readonly_db, AMBITION))
         assert response.status_code == 200
         assert {item["type"] for item in response.json()["data"]} == {"participant-transfer"}
+
