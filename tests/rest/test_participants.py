@@ -199,3 +199,36 @@ class TestRoutes:
         assert response.status_code == 200
         assert {item["type"] for item in response.json()["data"]} == {"participant-transfer"}
 
+
+class TestWhatTheNewerServiceAdds:
+    """The working pattern and induction dates, in the sandbox as the newer path renders them."""
+
+    async def _enrolments(self, readonly_db, client) -> list[dict]:
+        found = []
+        for name in LEAD_PROVIDER_NAMES:
+            data = await list_all(client, NEWER, await headers_for(readonly_db, name))
+            found += [e for item in data for e in item["attributes"]["ecf_enrolments"]]
+        return found
+
+    async def test_ects_have_each_working_pattern_and_none_and_mentors_none(self, readonly_db, client):
+        enrolments = await self._enrolments(readonly_db, client)
+        ects = [e for e in enrolments if e["participant_type"] == "ect"]
+        assert {e["working_pattern"] for e in ects} == {"full_time", "part_time", None}
+        assert {e["working_pattern"] for e in enrolments if e["participant_type"] == "mentor"} == {None}
+
+    async def test_some_ects_have_induction_dates_some_none_and_some_an_ended_induction_period(
+        self, readonly_db, client
+    ):
+        enrolments = await self._enrolments(readonly_db, client)
+        ects = [e for e in enrolments if e["participant_type"] == "ect"]
+        started = [e for e in ects if e["overall_induction_start_date"] is not None]
+        assert started and len(started) < len(ects)
+        ended = [e for e in ects if e["most_recent_induction_period_end_date"] is not None]
+        assert ended and all(
+            e["overall_induction_start_date"] < e["most_recent_induction_period_end_date"] for e in ended
+        )
+        mentors = [e for e in enrolments if e["participant_type"] == "mentor"]
+        assert mentors and all(
+            e["overall_induction_start_date"] is None and e["most_recent_induction_period_end_date"] is None
+            for e in mentors
+        )
