@@ -16,6 +16,13 @@ class ParticipantType(StrEnum):
     MENTOR = "mentor"
 
 
+class WorkingPattern(StrEnum):
+    """An ECT's working pattern at a school, as the school reports it."""
+
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+
+
 class CourseIdentifier(StrEnum):
     ECF_INDUCTION = "ecf-induction"
     ECF_MENTOR = "ecf-mentor"

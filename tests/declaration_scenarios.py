@@ -76,12 +76,13 @@ class Trainee:
         return {**attributes, **changes}
 
 
-async def partnership_of(engine: AsyncEngine, lead_provider: str, year: int) -> uuid.UUID:
+async def partnership_of(engine: AsyncEngine, lead_provider: str, year: int, school: Case | None = None) -> uuid.UUID:
+    """The provider's partnership in ``year`` at ``school`` (by default its home school)."""
     async with read_connection(engine) as conn:
         return (
             await conn.execute(
                 select(_partnerships.c.id).where(
-                    _partnerships.c.school_id == case_id(_HOME_SCHOOL[lead_provider]),
+                    _partnerships.c.school_id == case_id(school or _HOME_SCHOOL[lead_provider]),
                     _partnerships.c.lead_provider_id == lead_provider_id(lead_provider),
                     _partnerships.c.cohort_id == cohort_id(year),
                 )
@@ -103,9 +104,12 @@ async def make_trainee(
     deferred_at: datetime | None = None,
     mentor_id: uuid.UUID | None = None,
     participant_id: uuid.UUID | None = None,
+    school: Case | None = None,
 ) -> Trainee:
-    """A participant (or, given ``participant_id``, another role of one) trained by ``lead_provider`` in ``year``."""
-    partnership_id = await partnership_of(engine, lead_provider, year)
+    """A participant (or, given ``participant_id``, another role of one) trained by ``lead_provider`` in ``year``
+    (at ``school``, where the provider must be in partnership that year; by default its home school)."""
+    school = school or _HOME_SCHOOL[lead_provider]
+    partnership_id = await partnership_of(engine, lead_provider, year, school)
     record_id = uuid.uuid4()
     async with write_transaction(engine) as conn:
         if participant_id is None:
@@ -126,7 +130,7 @@ async def make_trainee(
             _periods.insert().values(
                 id=uuid.uuid4(),
                 training_record_id=record_id,
-                school_id=case_id(_HOME_SCHOOL[lead_provider]),
+                school_id=case_id(school),
                 cohort_id=cohort_id(year),
                 training_programme="provider_led",
                 partnership_id=partnership_id,

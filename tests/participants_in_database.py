@@ -129,7 +129,8 @@ class ParticipantsInDatabase:
             return "leaving" if period.leaving_on > today else "left"
         return "joining" if period.started_on > today else "active"
 
-    def enrolments(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> list[dict]:
+    def enrolments(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID, *, newer: bool = False) -> list[dict]:
+        """As the ECF1 document shapes them, or (``newer``) as the newer service's document does."""
         today = clock.today()
         found = []
         for role in ("ect", "mentor"):
@@ -176,9 +177,30 @@ class ParticipantsInDatabase:
                     "mentor_ineligible_for_funding_reason": record.mentor_ineligible_for_funding_reason,
                 }
             )
+            if newer:
+                found[-1] = self._newer_enrolment(found[-1], period, participant_id)
         return as_json(found)
 
-    def participant(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> dict:
+    def _newer_enrolment(self, ecf: dict, period, participant_id: uuid.UUID) -> dict:
+        """The newer document's enrolment: no TRN validation; an ECT's working pattern and induction dates."""
+        ect = ecf["participant_type"] == "ect"
+        participant = self.participants[participant_id]
+        added = {
+            "working_pattern": period.working_pattern if ect else None,
+            "most_recent_induction_period_end_date": participant.most_recent_induction_period_end_date if ect else None,
+            "overall_induction_start_date": participant.overall_induction_start_date if ect else None,
+        }
+        newer = {**ecf, **added}
+        order = [
+            "training_record_id", "email", "mentor_id", "school_urn", "participant_type", "working_pattern", "cohort",
+            "training_status", "participant_status", "eligible_for_funding", "pupil_premium_uplift", "sparsity_uplift",
+            "schedule_identifier", "delivery_partner_id", "withdrawal", "deferral", "created_at", "induction_end_date",
+            "most_recent_induction_period_end_date", "overall_induction_start_date", "mentor_funding_end_date",
+            "cohort_changed_after_payments_frozen", "mentor_ineligible_for_funding_reason",
+        ]  # fmt: skip
+        return {name: newer[name] for name in order}
+
+    def participant(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID, *, newer: bool = False) -> dict:
         row = self.participants[participant_id]
         changes = sorted(
             (c for c in self.id_changes if c.to_participant_id == participant_id), key=lambda c: (c.changed_at, c.id)
@@ -191,7 +213,7 @@ class ParticipantsInDatabase:
                     "full_name": row.full_name,
                     "teacher_reference_number": row.teacher_reference_number,
                     "updated_at": self.updated_at(row.id),
-                    "ecf_enrolments": self.enrolments(row.id, lead_provider_id),
+                    "ecf_enrolments": self.enrolments(row.id, lead_provider_id, newer=newer),
                     "participant_id_changes": [
                         {
                             "from_participant_id": str(c.from_participant_id),
@@ -204,14 +226,15 @@ class ParticipantsInDatabase:
             }
         )
 
-    def participants_seen_by(self, lead_provider_id: uuid.UUID) -> list[dict]:
-        """In the default order: ``created_at``, then id."""
+    def participants_seen_by(self, lead_provider_id: uuid.UUID, *, newer: bool = False) -> list[dict]:
+        """In the default order: ``created_at``, then id; in the ECF1 shape or (``newer``) the newer service's."""
         visible = sorted(self.visible(lead_provider_id), key=lambda pid: (self.participants[pid].created_at, pid))
-        return [self.participant(pid, lead_provider_id) for pid in visible]
+        return [self.participant(pid, lead_provider_id, newer=newer) for pid in visible]
 
     # Transfers
 
-    def transfers(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> list[dict]:
+    def transfers(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID, *, newer: bool = False) -> list[dict]:
+        """As the ECF1 document shapes them, or (``newer``) with ``created_at`` a date, after ``status``."""
         today = clock.today()
         found = []
         for record in self._records_by_participant.get(participant_id, []):
@@ -238,6 +261,9 @@ class ParticipantsInDatabase:
                     }
                 )
         found.sort(key=lambda t: (t["leaving"]["date"], t["training_record_id"]))
+        if newer:
+            order = ("training_record_id", "transfer_type", "status", "created_at", "leaving", "joining")
+            found = [{name: t[name] for name in order} | {"created_at": t["created_at"].date()} for t in found]
         return as_json(found)
 
     def _side(self, period, day: date) -> dict:
@@ -248,22 +274,24 @@ class ParticipantsInDatabase:
             "date": day,
         }
 
-    def participant_transfers(self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID) -> dict:
+    def participant_transfers(
+        self, participant_id: uuid.UUID, lead_provider_id: uuid.UUID, *, newer: bool = False
+    ) -> dict:
         return as_json(
             {
                 "id": str(participant_id),
                 "type": "participant-transfer",
                 "attributes": {
                     "updated_at": self.updated_at(participant_id),
-                    "transfers": self.transfers(participant_id, lead_provider_id),
+                    "transfers": self.transfers(participant_id, lead_provider_id, newer=newer),
                 },
             }
         )
 
-    def transfers_seen_by(self, lead_provider_id: uuid.UUID) -> list[dict]:
+    def transfers_seen_by(self, lead_provider_id: uuid.UUID, *, newer: bool = False) -> list[dict]:
         with_transfers = [pid for pid in self.participants if self.transfers(pid, lead_provider_id)]
         with_transfers.sort(key=lambda pid: (self.participants[pid].created_at, pid))
-        return [self.participant_transfers(pid, lead_provider_id) for pid in with_transfers]
+        return [self.participant_transfers(pid, lead_provider_id, newer=newer) for pid in with_transfers]
 
     # Unfunded mentors
 

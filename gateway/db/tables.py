@@ -182,6 +182,10 @@ class Participant(SQLModel, table=True):
     full_name: str
     teacher_reference_number: str | None = Field(default=None, index=True, max_length=7)
     teacher_reference_number_validated: bool = False
+    # As the participant's appropriate body reports their induction (ECTs only): when it started overall, and when
+    # the latest of its periods ended (null while that period is open, or none is reported).
+    overall_induction_start_date: date | None = None
+    most_recent_induction_period_end_date: date | None = None
     created_at: datetime = _created_at()
     updated_at: datetime = _updated_at()
 
@@ -287,6 +291,9 @@ class TrainingPeriod(SQLModel, table=True):
     """The school withdrew the participant (``participant_status`` ``withdrawn``); not a provider's withdrawal."""
     email: str | None = None
     mentor_id: uuid.UUID | None = Field(default=None, foreign_key="participants.id", index=True)
+    # An ECT's working pattern at this school as the school reports it (``full_time``/``part_time``); null for
+    # mentors and where the school has not said.
+    working_pattern: str | None = Field(default=None, max_length=20)
     created_at: datetime = _created_at()
     updated_at: datetime = _updated_at()
 

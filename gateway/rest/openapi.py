@@ -1,52 +1,59 @@
-"""The OpenAPI document this gateway serves: the published contract, with this gateway's differences.
+"""The OpenAPI document this gateway serves: each path family by its own published document, with this gateway's
+differences.
 
-``GET /api/v3/openapi.json`` answers the Lead provider API 3.0.0 reference
-(``reference/lead-provider-api-v3.openapi.json``, copied unchanged from DfE)
-with the changes below applied in code, once per process. Each change is a
-small function named after it, so the reference can be replaced by a newer
-copy and the differences re-applied.
+``GET /api/v3/openapi.json`` answers one document of two halves, built once per process:
 
-How this gateway differs from the reference (docs/domain.md sections 3-7):
+- the ``/ecf`` paths (schools, partnerships, participants and their actions, transfers, unfunded mentors) as the
+  Lead provider API 3.0.0 reference of ECF1 (``reference/lead-provider-api-v3.openapi.json``, copied unchanged
+  from DfE), with the ECF1 differences below applied in code;
+- every path without ``/ecf`` (the same resources, and delivery partners, declarations and statements) as the
+  newer service's v3 document (``reference/ecf2-lead-provider-api-v3.swagger.yaml``, copied unchanged from
+  DFE-Digital/register-early-career-teachers-public), with the newer differences below.
 
-1. Paths. Every ``/ecf`` path (schools, partnerships, participants and their
-   actions, transfers, unfunded mentors) is also served without ``/ecf``, as the
-   newer guidance (seed 003) spells them. Both serve the same data.
-2. Partnerships on the paths without ``/ecf`` omit ``status``,
-   ``challenged_reason`` and ``challenged_at`` (seed 003 removed challenges):
-   they answer the ``Partnership`` schema; the ``/ecf`` paths keep the published
-   ``ECFPartnership`` (``status`` always ``active``, the challenge fields null).
-3. New attributes, always present (adding one is non-breaking, seed 002):
+Each change is a small function named after it, so either reference can be replaced by a newer copy and the
+differences re-applied. Schemas of the two halves keep their published names; an ECF1 schema whose name the
+newer document also uses for another shape is renamed ``ECF<name>`` (``ECF_RENAMES``), and the error bodies,
+which the gateway sends alike on both halves, are one set of schemas (``SHARED_SCHEMAS``).
+
+How the ``/ecf`` half differs from the ECF1 reference (docs/domain.md sections 3-7):
+
+1. New attributes, always present (adding one is non-breaking, seed 002):
    schools ``expression_of_interest``, ``induction_tutor_name``,
    ``induction_tutor_email``; partnerships ``participants_currently_training``.
-4. Nulls. The reference writes ``nullable: true`` next to an ``enum`` or an
+2. Nulls. The reference writes ``nullable: true`` next to an ``enum`` or an
    ``anyOf``, which OpenAPI 3.0.3 reads as "null not allowed"; the published
    API sends null there (``withdrawal``, ``deferral``, ``leaving``, ``joining``,
-   ``evidence_held``, ``challenged_reason``, ...), so null is spelled out.
+   ``challenged_reason``, ...), so null is spelled out.
    Null is also documented where the data model allows an absent value the
    reference calls a plain string: a partnership's ``induction_tutor_email``
    (like its name), a participant's or unfunded mentor's
    ``teacher_reference_number`` (not known yet) and ``email`` (none recorded),
    and a transfer side's ``provider`` (that side trained school-led).
-5. Errors. Every error body is ``{"errors": [{"title", "detail"}]}`` (domain.md
-   section 3), where the reference documents ``{"title", "detail"}`` for 404,
+3. Resource ``type`` values are enumerated (``school``, ``partnership``, ...); pagination documents its bounds.
+
+How the half without ``/ecf`` differs from the newer document (``NEWER_NULLS``): a transfer side's ``provider``
+is null when that side trained school-led (no lead provider), as on the ``/ecf`` paths; and null is spelled out
+beside an ``enum`` where the document writes ``nullable: true`` (``working_pattern``, ``evidence_held``, ...).
+Nothing else: every attribute, and no other, is the document's.
+
+On both halves:
+
+4. Errors. Every error body is ``{"errors": [{"title", "detail"}]}`` (domain.md
+   section 3), where the ECF1 reference documents ``{"title", "detail"}`` for 404,
    ``{"bad_request"}`` for 400 and ``{"error": [...]}`` with other titles for
    422. Every operation documents the statuses it can answer: 401 and 429; 400 on
    lists (page, ``filter`` not a hash, ``updated_since``, a missing required
    filter) and on bodies that are not the published structure; 404 on paths
    with an id; 422 on actions.
-6. Resource ``type`` values are enumerated (``school``, ``partnership``, ...);
-   statement dates are ``format: date``; pagination documents its bounds.
-7. ``filter[type]`` of statements accepts any value (values other than ``ecf``
-   give an empty list rather than an error).
-8. Operation ids are unique (the reference reuses ``participants``,
+5. Operation ids are unique (the ECF1 reference reuses ``participants``,
    ``school_ecf_get`` and ``partnerships_ecf_get``).
-9. The only server is this gateway (``/``), not DfE's sandbox and production.
-10. The document describes itself: ``GET /api/v3/openapi.json``, public (no
-    token), as DfE's published Swagger documentation is.
-11. Rate limit. The reference documents none; the published limit (1,000
-    requests per token in five minutes, domain.md section 2) answers 429 with
-    ``{"error": "Retry later"}`` (the live service's Rack::Attack body) and a
-    ``Retry-After`` header, on every operation that needs a token.
+6. The only server is this gateway (``/``), not DfE's sandbox and production.
+7. The document describes itself: ``GET /api/v3/openapi.json``, public (no
+   token), as DfE's published Swagger documentation is.
+8. Rate limit. Neither reference documents one; the published limit (1,000
+   requests per token in five minutes, domain.md section 2) answers 429 with
+   ``{"error": "Retry later"}`` (the live service's Rack::Attack body) and a
+   ``Retry-After`` header, on every operation that needs a token.
 """
 
 from __future__ import annotations
@@ -59,8 +66,10 @@ from importlib.resources import files
 from typing import Any
 
 import orjson
+import yaml
 
 REFERENCE_FILE = "lead-provider-api-v3.openapi.json"
+NEWER_REFERENCE_FILE = "ecf2-lead-provider-api-v3.swagger.yaml"
 OPENAPI_PATH = "/api/v3/openapi.json"
 JSON = "application/json"
 SCHEMAS = "#/components/schemas/"
@@ -110,26 +119,27 @@ NULL_WHERE_ABSENT = {
     "ECFParticipantJoining": ["provider"],
 }
 
-# The published ``type`` of each resource (docs/domain.md section 3).
+# The published ``type`` of each resource of the ``/ecf`` paths (docs/domain.md section 3).
 RESOURCE_TYPES = {
-    "DeliveryPartner": "delivery-partner",
     "ECFSchool": "school",
     "ECFPartnership": "partnership",
     "ECFParticipant": "participant",
     "ECFParticipantTransfer": "participant-transfer",
     "UnfundedMentor": "unfunded-mentor",
-    "ParticipantDeclarationResponse": "participant-declaration",
-    "Statement": "statement",
 }
 
-CHALLENGE_FIELDS = ("status", "challenged_reason", "challenged_at")
+# Where the newer document says a plain string and the gateway sends null: a side of a transfer that trained
+# school-led has no lead provider (docs/domain.md section 5), on both path families.
+NEWER_NULLS = {"ParticipantTransfersTransfer": [("leaving", "provider"), ("joining", "provider")]}
 
-# The ``/ecf`` schemas of partnerships and the challenge-free ones served on the paths without ``/ecf``.
-PARTNERSHIP_SCHEMAS = {
-    "ECFPartnershipAttributes": "PartnershipAttributes",
-    "ECFPartnership": "Partnership",
-    "ECFPartnershipResponse": "PartnershipResponse",
-    "MultipleECFPartnershipsResponse": "MultiplePartnershipsResponse",
+# Error bodies the gateway sends alike on both families: one schema each (the ECF1 half's, rewritten below).
+SHARED_SCHEMAS = ("UnauthorisedResponse", "NotFoundResponse", "BadRequestResponse")
+
+# ECF1 schemas of the /ecf paths whose names the newer document gives to other shapes.
+ECF_RENAMES = {
+    "UnfundedMentor": "ECFUnfundedMentor",
+    "UnfundedMentorResponse": "ECFUnfundedMentorResponse",
+    "PartnershipsFilter": "ECFPartnershipsFilter",
 }
 
 # Error schemas of the reference, rewritten to the one body the gateway sends: (description, the title every error
@@ -152,7 +162,24 @@ def served_document_bytes() -> bytes:
 
 
 def served_document() -> dict[str, Any]:
-    """A fresh copy of the reference with this gateway's differences applied (module docstring)."""
+    """A fresh copy of both references with this gateway's differences applied, as one document (module docstring)."""
+    ecf, newer = _ecf_half(), _newer_half()
+    overlap = set(ecf["components"]["schemas"]) & set(newer["components"]["schemas"])
+    if overlap - set(SHARED_SCHEMAS):
+        raise ValueError(f"schemas named alike in both references: {sorted(overlap - set(SHARED_SCHEMAS))}")
+    document = ecf
+    document["paths"] = {**ecf["paths"], **newer["paths"]}
+    for name, schema in newer["components"]["schemas"].items():
+        document["components"]["schemas"].setdefault(name, schema)
+    document["components"]["securitySchemes"].update(newer["components"]["securitySchemes"])
+    _document_error_responses(document["paths"])
+    _make_operation_ids_unique(document["paths"])
+    document["paths"][OPENAPI_PATH] = _openapi_operation()
+    return document
+
+
+def _ecf_half() -> dict[str, Any]:
+    """The ECF1 reference's ``/ecf`` paths and the schemas they use, with the ECF1 differences."""
     document = reference_document()
     schemas = document["components"]["schemas"]
     _describe_this_gateway(document)
@@ -160,21 +187,42 @@ def served_document() -> dict[str, Any]:
     _add_attributes(schemas)
     _allow_null_where_absent(schemas)
     _name_resource_types(schemas)
-    _type_statement_dates(schemas)
     _document_pagination(schemas)
-    _accept_any_statement_type(schemas)
     _use_published_error_bodies(schemas)
-    _add_partnerships_without_challenge(schemas)
-    document["paths"] = _with_paths_without_ecf(document["paths"])
-    _document_error_responses(document["paths"])
-    _make_operation_ids_unique(document["paths"])
-    document["paths"][OPENAPI_PATH] = _openapi_operation()
+    document["paths"] = {path: item for path, item in document["paths"].items() if "/ecf" in path}
+    kept = _referenced(document["paths"], schemas) | {
+        "Error",
+        *SHARED_SCHEMAS,
+        "ErrorResponse",
+        "TooManyRequestsResponse",
+    }
+    document["components"]["schemas"] = {
+        ECF_RENAMES.get(name, name): schema for name, schema in schemas.items() if name in kept
+    }
+    return _renamed_refs(document, ECF_RENAMES)
+
+
+def _newer_half() -> dict[str, Any]:
+    """The newer service's document, with the newer differences."""
+    document = newer_reference_document()
+    schemas = document["components"]["schemas"]
+    _spell_out_nulls(schemas)
+    for schema, locations in NEWER_NULLS.items():
+        for side, name in locations:
+            schemas[schema]["properties"][side]["properties"][name]["nullable"] = True
+    for name in SHARED_SCHEMAS:
+        del schemas[name]
     return document
 
 
 def reference_document() -> dict[str, Any]:
     """The published Lead provider API 3.0.0 document, as DfE publishes it."""
     return orjson.loads(files("gateway.rest").joinpath("reference", REFERENCE_FILE).read_bytes())
+
+
+def newer_reference_document() -> dict[str, Any]:
+    """The newer service's v3 document, as DfE publishes it (its paths without ``/ecf``)."""
+    return yaml.safe_load(files("gateway.rest").joinpath("reference", NEWER_REFERENCE_FILE).read_text("utf-8"))
 
 
 def without_ecf(path: str) -> str:
@@ -192,8 +240,9 @@ def operations(paths: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]
 
 def _describe_this_gateway(document: dict[str, Any]) -> None:
     document["info"]["description"] += (
-        " Served by this gateway: the published 3.0.0 contract with the gateway's differences applied"
-        " (paths without /ecf, the newer partnership shape, added attributes, the error bodies it sends, the rate limit)."
+        " Served by this gateway: the /ecf paths as the published 3.0.0 contract, every other path as the newer"
+        " service's v3 document, with the gateway's differences applied (added attributes, the nulls it sends, the"
+        " error bodies it sends, the rate limit)."
     )
     document["servers"] = [{"url": "/", "description": "This gateway"}]
 
@@ -226,21 +275,10 @@ def _name_resource_types(schemas: dict[str, Any]) -> None:
         schemas[name]["properties"]["type"]["enum"] = [type_]
 
 
-def _type_statement_dates(schemas: dict[str, Any]) -> None:
-    for name in ("cut_off_date", "payment_date"):
-        schemas["StatementAttributes"]["properties"][name]["format"] = "date"
-
-
 def _document_pagination(schemas: dict[str, Any]) -> None:
     properties = schemas["Pagination"]["properties"]
     properties["page"].update(minimum=1, default=1)
     properties["per_page"].update(minimum=1, default=100)
-
-
-def _accept_any_statement_type(schemas: dict[str, Any]) -> None:
-    type_filter = schemas["StatementsFilter"]["properties"]["type"]
-    type_filter.pop("enum", None)
-    type_filter["description"] = "Return statements of this type (ecf). Other values give an empty list."
 
 
 def _use_published_error_bodies(schemas: dict[str, Any]) -> None:
@@ -271,40 +309,13 @@ def _use_published_error_bodies(schemas: dict[str, Any]) -> None:
     }
 
 
-def _add_partnerships_without_challenge(schemas: dict[str, Any]) -> None:
-    for ecf_name, name in PARTNERSHIP_SCHEMAS.items():
-        schema = _renamed_refs(copy.deepcopy(schemas[ecf_name]), PARTNERSHIP_SCHEMAS)
-        schema["description"] = schema.get("description", "").replace("ECF partnership", "partnership")
-        schemas[name] = schema
-    attributes = schemas["PartnershipAttributes"]
-    for field in CHALLENGE_FIELDS:
-        del attributes["properties"][field]
-    attributes["required"] = [f for f in attributes["required"] if f not in CHALLENGE_FIELDS]
-
-
-def _with_paths_without_ecf(paths: dict[str, Any]) -> dict[str, Any]:
-    """The reference paths, each ``/ecf`` path followed by its twin without ``/ecf``."""
-    result: dict[str, Any] = {}
-    for path, item in paths.items():
-        result[path] = item
-        if "/ecf" in path:
-            twin = copy.deepcopy(item)
-            if path.startswith("/api/v3/partnerships/"):
-                twin = _without_challenge_examples(_renamed_refs(twin, PARTNERSHIP_SCHEMAS))
-            for method, operation in twin.items():
-                if isinstance(operation, dict) and "responses" in operation:
-                    operation["operationId"] = _operation_id(method, without_ecf(path))
-            result[without_ecf(path)] = twin
-    return result
-
-
 def _document_error_responses(paths: dict[str, Any]) -> None:
     for path, method, operation in operations(paths):
         responses = operation.setdefault("responses", {})
         responses.setdefault("401", _response("Unauthorized", "UnauthorisedResponse"))
         responses.setdefault("429", _too_many_requests())
         names_parameters = {p.get("name") for p in operation.get("parameters", [])}
-        if "page" in names_parameters or any(str(n).startswith("filter[") for n in names_parameters):
+        if {"page", "filter"} & names_parameters or any(str(n).startswith("filter[") for n in names_parameters):
             responses.setdefault("400", _response("Bad or missing parameters", "BadRequestResponse"))
         if "requestBody" in operation:
             responses.setdefault("400", _response("The body is not the published JSON structure", "BadRequestResponse"))
@@ -371,15 +382,21 @@ def _renamed_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def _without_challenge_examples(node: Any) -> Any:
-    """Examples of the newer partnership shape: the published ones without the challenge fields."""
-    if isinstance(node, dict):
-        if node.get("type") == "partnership" and isinstance(node.get("attributes"), dict):
-            node = {**node, "attributes": {k: v for k, v in node["attributes"].items() if k not in CHALLENGE_FIELDS}}
-        return {key: _without_challenge_examples(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_without_challenge_examples(value) for value in node]
-    return node
+def _referenced(node: Any, schemas: dict[str, Any]) -> set[str]:
+    """The names of every schema ``node`` refers to, directly or through other schemas."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMAS) and ref.removeprefix(SCHEMAS) not in found:
+                found.add(ref.removeprefix(SCHEMAS))
+                pending.append(schemas[ref.removeprefix(SCHEMAS)])
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
 
 
 def _subschemas(node: Any) -> Iterator[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """The REST route table: every path of the Lead provider API 3.0.0.
 
 Resources that moved in the newer guidance answer both on their published
-``/ecf`` path and on the path without it; a handler that renders the two
-differently takes the shape as an argument (``functools.partial``).
+``/ecf`` path (the ECF1 document's shape) and on the path without it (the newer
+service's document); a handler that renders the two differently takes the shape
+as an argument (``functools.partial``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from gateway.rest.endpoints import participant_actions
 from gateway.rest.endpoints import partnerships
 from gateway.rest.endpoints import partnership_actions
 from gateway.rest.endpoints import schools
+from gateway.rest.serializers.participants import ecf_participant, participant
 from gateway.rest.serializers.partnerships import ecf_partnership, partnership
+from gateway.rest.serializers.transfers import ecf_participant_transfers, participant_transfers
 from gateway.rest.endpoints import openapi
 from gateway.rest.endpoints import declarations
 from gateway.rest.endpoints import declaration_actions
@@ -88,12 +91,15 @@ def _participant_routes() -> list[BaseRoute]:
     # /participants/ecf/transfers is not participant "transfers", and /participants/ecf is not participant "ecf".
     return [
         route
-        for base in (f"{V3}/participants/ecf", f"{V3}/participants")
+        for base, shape, transfers_shape in (
+            (f"{V3}/participants/ecf", ecf_participant, ecf_participant_transfers),
+            (f"{V3}/participants", participant, participant_transfers),
+        )
         for route in (
-            Route(f"{base}/transfers", transfers.index, methods=["GET"]),
-            Route(base, participants.index, methods=["GET"]),
-            Route(f"{base}/{{id}}/transfers", transfers.show, methods=["GET"]),
-            Route(f"{base}/{{id}}", participants.show, methods=["GET"]),
+            Route(f"{base}/transfers", partial(transfers.index, serializer=transfers_shape), methods=["GET"]),
+            Route(base, partial(participants.index, serializer=shape), methods=["GET"]),
+            Route(f"{base}/{{id}}/transfers", transfers.show(transfers_shape), methods=["GET"]),
+            Route(f"{base}/{{id}}", participants.show(shape), methods=["GET"]),
         )
     ]
 
@@ -117,7 +123,7 @@ def _participant_action_routes() -> list[BaseRoute]:
         "change-schedule": participant_actions.change_schedule,
     }
     return [
-        Route(f"{base}/{{id}}/{action}", handler, methods=["PUT"])
-        for base in (f"{V3}/participants/ecf", f"{V3}/participants")
+        Route(f"{base}/{{id}}/{action}", partial(handler, serializer=shape), methods=["PUT"])
+        for base, shape in ((f"{V3}/participants/ecf", ecf_participant), (f"{V3}/participants", participant))
         for action, handler in actions.items()
     ]

@@ -26,6 +26,7 @@ from gateway.vocabulary import (
     ScheduleIdentifier,
     TrainingProgramme,
     WithdrawalReason,
+    WorkingPattern,
 )
 
 
@@ -125,6 +126,8 @@ class Builder:
         trn: str | None,
         created_at: datetime,
         validated: bool = True,
+        induction_started_on: date | None = None,
+        induction_period_ended_on: date | None = None,
         id: uuid.UUID | None = None,
     ) -> uuid.UUID:
         row = self.batch.add(
@@ -134,6 +137,8 @@ class Builder:
                 "full_name": full_name,
                 "teacher_reference_number": trn,
                 "teacher_reference_number_validated": validated,
+                "overall_induction_start_date": induction_started_on,
+                "most_recent_induction_period_end_date": induction_period_ended_on,
                 "created_at": created_at,
                 "updated_at": created_at,
             },
@@ -204,6 +209,7 @@ class Builder:
         school_withdrawn_at: datetime | None = None,
         email: str | None = None,
         mentor_id: uuid.UUID | None = None,
+        working_pattern: WorkingPattern | None = None,
         id: uuid.UUID | None = None,
     ) -> PeriodRef:
         if partnership is not None and (partnership.year != year or interested_lead_provider):
@@ -259,6 +265,7 @@ class Builder:
                 "school_withdrawn_at": school_withdrawn_at,
                 "email": email,
                 "mentor_id": mentor_id,
+                "working_pattern": None if working_pattern is None else working_pattern.value,
                 "created_at": created_at,
                 "updated_at": updated_at,
             },

@@ -34,6 +34,7 @@ from gateway.vocabulary import (
     ParticipantType,
     ScheduleIdentifier,
     WithdrawalReason,
+    WorkingPattern,
 )
 
 SCHOOLS_PER_UNIT = 40
@@ -163,6 +164,25 @@ def _declarable_on(periods: list[PeriodRef], day: date) -> PeriodRef | None:
     return None
 
 
+def _induction(
+    trn: int, role: ParticipantType, year: int, started_on: date, today: date
+) -> tuple[WorkingPattern | None, date | None, date | None]:
+    """An ECT's working pattern (as the school reports it) and induction dates (as the appropriate body reports them).
+
+    Read off the TRN rather than drawn, so the rest of the sandbox stays as it was: mostly full-time, some part-time,
+    a few unreported; most inductions reported as starting with the training, a few not reported at all, and some
+    from the earlier cohorts with their latest induction period ended. Mentors have none of these.
+    """
+    if role is not ParticipantType.ECT:
+        return None, None, None
+    pattern = (WorkingPattern.FULL_TIME,) * 7 + (WorkingPattern.PART_TIME,) * 2 + (None,)
+    kind = (trn // 10) % 10
+    if kind == 0:
+        return pattern[trn % 10], None, None
+    ended_on = date(started_on.year + 2, 7, 18) if year <= 2023 and kind % 3 == 0 else None
+    return pattern[trn % 10], started_on, ended_on if ended_on is not None and ended_on < today else None
+
+
 def _days(rng: random.Random, low: int, high: int) -> timedelta:
     return timedelta(days=rng.randint(low, high))
 
@@ -256,10 +276,13 @@ class _Unit:
         starts = schedule_month_start(year, schedule) if schedule else date(year, 9, 1)
         started_on = starts + _days(rng, 0, 25)
         known_on = min(started_on - _days(rng, 20, 80), DECLARED_UNTIL)
+        pattern, induction_started_on, induction_ended_on = _induction(int(trn), role, year, started_on, self.today)
         participant_id = self.b.participant(
             full_name=f"{first} {last}",
             trn=trn,
             validated=rng.random() < 0.95,
+            induction_started_on=induction_started_on,
+            induction_period_ended_on=induction_ended_on,
             created_at=at(known_on, seconds=rng.randrange(36_000)),
         )
         if rng.random() < 0.01:
@@ -270,7 +293,7 @@ class _Unit:
             )
         record = self.record(participant_id, role, year, known_on)
         email = f"{first}.{last}.{trn[-4:]}@{school.urn}.schools.example".lower()
-        periods = self.periods(record, school, year, offer, schedule, started_on, email, schools)
+        periods = self.periods(record, school, year, offer, schedule, started_on, email, schools, pattern)
         started_billably = self.declarations(record, periods, year)
         if started_billably and rng.random() < 0.006:
             self.trn_twin(periods[0], started_billably, f"{first} {last}", trn, known_on, email)
@@ -304,6 +327,7 @@ class _Unit:
         started_on: date,
         email: str,
         schools: list[_School],
+        working_pattern: WorkingPattern | None = None,
     ) -> list[PeriodRef]:
         rng = self.rng
         outcome = rng.random()
@@ -336,6 +360,7 @@ class _Unit:
             schedule=schedule,
             email=email,
             mentor_id=mentor_id,
+            working_pattern=working_pattern,
             created_at=at(min(started_on, DECLARED_UNTIL) - timedelta(days=1), 16),
             **details,
         )
@@ -363,6 +388,7 @@ class _Unit:
                         mentor_id=rng.choice(target.mentors)
                         if target.mentors and record.role is ParticipantType.ECT
                         else None,
+                        working_pattern=working_pattern,
                         created_at=at(min(joins_on, DECLARED_UNTIL), 8),
                     )
                 )

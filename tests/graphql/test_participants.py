@@ -12,9 +12,10 @@ from tests.graphql.support import headers_for, nodes, run
 from tests.support import StatementCounter
 
 ENROLMENT_FIELDS = """
-    trainingRecordId email mentorId schoolUrn participantType cohort trainingStatus participantStatus
+    trainingRecordId email mentorId schoolUrn participantType workingPattern cohort trainingStatus participantStatus
     teacherReferenceNumberValidated eligibleForFunding pupilPremiumUplift sparsityUplift scheduleIdentifier
     deliveryPartnerId withdrawal { reason date } deferral { reason date } createdAt inductionEndDate
+    overallInductionStartDate mostRecentInductionPeriodEndDate
     mentorFundingEndDate cohortChangedAfterPaymentsFrozen mentorIneligibleForFundingReason
 """
 FIELDS = f"""
@@ -96,17 +97,21 @@ def _enum_name(enum: type, value: str | None) -> str | None:
     return None if value is None else enum(value).name
 
 
-def as_graphql(resource: dict) -> dict:
-    """A participant as the REST API renders it, spelled as the GraphQL type spells it (enums by member name)."""
+def as_graphql(resource: dict, newer: dict) -> dict:
+    """A participant as the REST API renders it on the /ecf path (``resource``) and the newer one (``newer``), spelled
+    as the GraphQL type spells it (enums by member name): GraphQL has the attributes of both shapes."""
     attributes = resource["attributes"]
+    newer_enrolments = {e["training_record_id"]: e for e in newer["attributes"]["ecf_enrolments"]}
 
     def enrolment(e: dict) -> dict:
+        n = newer_enrolments[e["training_record_id"]]
         return {
             "trainingRecordId": e["training_record_id"],
             "email": e["email"],
             "mentorId": e["mentor_id"],
             "schoolUrn": e["school_urn"],
             "participantType": _enum_name(vocabulary.ParticipantType, e["participant_type"]),
+            "workingPattern": _enum_name(vocabulary.WorkingPattern, n["working_pattern"]),
             "cohort": e["cohort"],
             "trainingStatus": _enum_name(vocabulary.TrainingStatus, e["training_status"]),
             "participantStatus": _enum_name(vocabulary.ParticipantStatus, e["participant_status"]),
@@ -122,6 +127,8 @@ def as_graphql(resource: dict) -> dict:
             and {**e["deferral"], "reason": _enum_name(vocabulary.DeferralReason, e["deferral"]["reason"])},
             "createdAt": e["created_at"],
             "inductionEndDate": e["induction_end_date"],
+            "overallInductionStartDate": n["overall_induction_start_date"],
+            "mostRecentInductionPeriodEndDate": n["most_recent_induction_period_end_date"],
             "mentorFundingEndDate": e["mentor_funding_end_date"],
             "cohortChangedAfterPaymentsFrozen": e["cohort_changed_after_payments_frozen"],
             "mentorIneligibleForFundingReason": _enum_name(
@@ -146,6 +153,16 @@ def as_graphql(resource: dict) -> dict:
     }
 
 
+def both_shapes(sandbox, provider_id) -> list[dict]:
+    """What the provider sees, as GraphQL spells it: from both REST shapes of the reference model."""
+    return [
+        as_graphql(r, n)
+        for r, n in zip(
+            sandbox.participants_seen_by(provider_id), sandbox.participants_seen_by(provider_id, newer=True)
+        )
+    ]
+
+
 class TestParticipants:
     @pytest.mark.parametrize("lead_provider", LEAD_PROVIDER_NAMES)
     async def test_lists_exactly_what_the_database_holds_for_each_provider(
@@ -153,16 +170,17 @@ class TestParticipants:
     ):
         result = await run(client, await headers_for(readonly_db, lead_provider), PARTICIPANTS, first=3000)
         expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider))
-        assert nodes(result) == [as_graphql(r) for r in expected]
+        assert nodes(result) == both_shapes(sandbox, sandbox.lead_provider_id(lead_provider))
         assert result["data"]["participants"]["totalCount"] == len(expected)
 
     async def test_returns_the_same_records_as_the_rest_api(self, readonly_db, client):
         headers = await headers_for(readonly_db, TEACH_FIRST)
-        rest = (await client.get("/api/v3/participants", params={"page[per_page]": "3000"}, headers=headers)).json()[
-            "data"
+        rest, newer = [
+            (await client.get(path, params={"page[per_page]": "3000"}, headers=headers)).json()["data"]
+            for path in ("/api/v3/participants/ecf", "/api/v3/participants")
         ]
         result = await run(client, headers, PARTICIPANTS, first=3000)
-        assert nodes(result) == [as_graphql(r) for r in rest]
+        assert nodes(result) == [as_graphql(r, n) for r, n in zip(rest, newer)]
 
     async def test_an_unknown_training_status_is_refused_by_the_schema(self, readonly_db, client):
         result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, trainingStatus=["PAUSED"])
@@ -235,7 +253,7 @@ class TestParticipants:
         result = await run(
             client, await headers_for(readonly_db, None), PARTICIPANTS, first=3000, leadProviderId=str(provider_id)
         )
-        assert nodes(result) == [as_graphql(r) for r in sandbox.participants_seen_by(provider_id)]
+        assert nodes(result) == both_shapes(sandbox, provider_id)
 
 
 class TestParticipant:
@@ -244,8 +262,9 @@ class TestParticipant:
             client, await headers_for(readonly_db, AMBITION), PARTICIPANT, id=str(case_id(Case.ECT_THEN_MENTOR))
         )
         assert "errors" not in result
+        id_, provider_id = case_id(Case.ECT_THEN_MENTOR), sandbox.lead_provider_id(AMBITION)
         assert result["data"]["participant"] == as_graphql(
-            sandbox.participant(case_id(Case.ECT_THEN_MENTOR), sandbox.lead_provider_id(AMBITION))
+            sandbox.participant(id_, provider_id), sandbox.participant(id_, provider_id, newer=True)
         )
         assert [e["participantType"] for e in result["data"]["participant"]["enrolments"]] == ["ECT", "MENTOR"]
 

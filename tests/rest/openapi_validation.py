@@ -4,6 +4,12 @@ The contract suite validates strictly: besides the document's own rules (types,
 required attributes, enums, formats), every documented attribute must be
 present (the gateway renders ``null``, never a missing key) and no undocumented
 attribute may appear (a new attribute must be added to the served document).
+Neither published document sets ``additionalProperties: false``, so the strict
+reading walks every schema and closes it.
+
+``nullable: true`` beside an ``enum`` is read as a generated client reads it (null
+allowed), which OpenAPI 3.0.3's letter does not say: both published documents
+write it that way for attributes their services send as null.
 """
 
 from __future__ import annotations
@@ -11,7 +17,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator
+
+
+def describe(error: ValidationError) -> str:
+    return f"{'/'.join(str(p) for p in error.absolute_path) or '(body)'}: {error.message}"
 
 
 class ResponseValidator:
@@ -24,10 +35,11 @@ class ResponseValidator:
 
     def errors(self, path: str, body: Any, *, method: str = "get", status: str = "200") -> list[str]:
         """Every way ``body`` breaks the schema of that response, as ``location: message`` lines."""
-        validator = self._validator(path, method, status)
-        return [
-            f"{'/'.join(str(p) for p in e.absolute_path) or '(body)'}: {e.message}" for e in validator.iter_errors(body)
-        ]
+        return [describe(e) for e in self.violations(path, body, method=method, status=status)]
+
+    def violations(self, path: str, body: Any, *, method: str = "get", status: str = "200") -> list[ValidationError]:
+        """Every way ``body`` breaks the schema of that response."""
+        return list(self._validator(path, method, status).iter_errors(body))
 
     def _validator(self, path: str, method: str, status: str) -> OAS30Validator:
         key = (path, method, status)
@@ -58,6 +70,8 @@ def _tighten(node: Any, *, inside_all_of: bool) -> None:
         if "properties" in node and not inside_all_of:
             node.setdefault("additionalProperties", False)
             node["required"] = list(node["properties"])
+        if node.get("nullable") is True and isinstance(node.get("enum"), list) and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
         for key, value in node.items():
             if key not in ("example", "examples"):
                 _tighten(value, inside_all_of=key == "allOf")

@@ -25,7 +25,7 @@ from tests.rest.support import ACCESS_DENIED, BAD_PAGE, BAD_UPDATED_SINCE, FILTE
 from tests.support import bearer, issue_token
 
 # Sort keys a resource sorts by without publishing them, read from its table (published type -> table).
-UNPUBLISHED_SORT_COLUMNS = {"participant": Participant.__table__}
+UNPUBLISHED_SORT_COLUMNS = {"participant": Participant.__table__, "participant-transfer": Participant.__table__}
 
 SERVED = served_document()
 SERVED_LISTS = [e for e in LISTS if served_now("GET", e.path)]
@@ -55,19 +55,23 @@ def filter_names(path: str) -> set[str]:
 
 
 def sort_keys(path: str) -> list[str]:
-    """The sort keys the served document allows for a list (ascending spelling)."""
+    """The sort keys the served document allows for a list (ascending spelling): an array of keys (ECF1) or one."""
     parameter = _parameters(path).get("sort")
     if parameter is None:
         return []
-    return [k for k in _resolved(parameter["schema"])["items"]["enum"] if not k.startswith("-")]
+    schema = _resolved(parameter["schema"])
+    return [k for k in _resolved(schema.get("items", schema))["enum"] if not k.startswith("-")]
 
 
 def required_filters(path: str) -> list[str]:
-    return [
-        name[len("filter[") : -1]
-        for name, p in _parameters(path).items()
-        if name.startswith("filter[") and p.get("required")
+    """Filters the served document requires: ``filter[...]`` parameters (ECF1) or a ``filter`` object's (newer)."""
+    parameters = _parameters(path)
+    required = [
+        name[len("filter[") : -1] for name, p in parameters.items() if name.startswith("filter[") and p.get("required")
     ]
+    if "filter" in parameters:
+        required += _resolved(parameters["filter"]["schema"]).get("required", [])
+    return required
 
 
 UPDATED_SINCE_LISTS = [e for e in SERVED_LISTS if "updated_since" in filter_names(e.path)]

@@ -13,12 +13,13 @@ from openapi_schema_validator import OAS30Validator
 
 from gateway.rest.openapi import (
     ADDED_ATTRIBUTES,
-    CHALLENGE_FIELDS,
+    ECF_RENAMES,
+    NEWER_NULLS,
     OPENAPI_PATH,
+    newer_reference_document,
     operations,
     reference_document,
     served_document,
-    without_ecf,
 )
 from tests.rest.endpoints import NOT_YET_IMPLEMENTED, routed_operations
 from tests.rest.openapi_validation import ResponseValidator
@@ -26,6 +27,8 @@ from tests.rest.openapi_validation import ResponseValidator
 REPOSITORY = Path(__file__).resolve().parents[2]
 SERVED = served_document()
 REFERENCE = reference_document()
+NEWER = newer_reference_document()
+CHALLENGE_FIELDS = ("status", "challenged_reason", "challenged_at")
 NOT_FOUND = {
     "errors": [
         {"title": "The requested resource was not found", "detail": "Nothing could be found for the provided details"}
@@ -78,14 +81,21 @@ class TestServedDocument:
         others = [
             op.get("security", SERVED["security"]) for p, _m, op in operations(SERVED["paths"]) if p != OPENAPI_PATH
         ]
-        assert others and all(security == [{"bearerAuth": []}] for security in others)
+        # The ECF1 half names its scheme bearerAuth, the newer half api_key: both are a bearer token.
+        schemes = SERVED["components"]["securitySchemes"]
+        assert others and all(len(security) == 1 for security in others)
+        assert {(schemes[name]["type"], schemes[name]["scheme"]) for s in others for name in s[0]} == {
+            ("http", "bearer")
+        }
 
     def test_the_reference_ships_inside_the_package(self):
         globs = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
             "gateway"
         ]
         assert any(fnmatch.fnmatch("rest/reference/lead-provider-api-v3.openapi.json", glob) for glob in globs)
+        assert any(fnmatch.fnmatch("rest/reference/ecf2-lead-provider-api-v3.swagger.yaml", glob) for glob in globs)
         assert REFERENCE["info"]["title"] == "Lead provider API - 3.0.0"
+        assert (NEWER["info"]["title"], NEWER["info"]["version"]) == ("Lead Provider API", "v3")
 
     def test_only_this_gateway_is_named_as_a_server(self):
         assert SERVED["servers"] == [{"url": "/", "description": "This gateway"}]
@@ -103,15 +113,30 @@ class TestServedDocument:
     def test_building_it_leaves_the_reference_untouched(self):
         served_document()
         assert reference_document() == REFERENCE
+        assert newer_reference_document() == NEWER
         assert "/api/v3/schools" not in REFERENCE["paths"]
 
 
 class TestPathFamilies:
     @pytest.mark.parametrize("path", [p for p in REFERENCE["paths"] if "/ecf" in p])
-    def test_every_ecf_path_has_a_twin_without_ecf_with_the_same_methods(self, path):
-        twin = without_ecf(path)
-        assert twin in SERVED["paths"]
-        assert set(SERVED["paths"][twin]) == set(REFERENCE["paths"][path])
+    def test_every_ecf_path_is_served_with_the_ecf1_references_methods_and_answers(self, path):
+        assert set(SERVED["paths"][path]) == set(REFERENCE["paths"][path])
+        for method in REFERENCE["paths"][path]:
+            published = REFERENCE["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+            name = published["$ref"].rsplit("/", 1)[-1]
+            served = SERVED["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+            # Renamed only where the newer document gives the name to another shape.
+            assert served == {"$ref": f"#/components/schemas/{ECF_RENAMES.get(name, name)}"}
+
+    @pytest.mark.parametrize("path", list(NEWER["paths"]))
+    def test_every_path_of_the_newer_document_is_served_with_its_methods_and_answers(self, path):
+        assert set(SERVED["paths"][path]) == set(NEWER["paths"][path])
+        for method in NEWER["paths"][path]:
+            assert SERVED["paths"][path][method]["responses"]["200"] == NEWER["paths"][path][method]["responses"]["200"]
+
+    def test_the_paths_are_the_two_documents_and_this_one(self):
+        ecf = {p for p in REFERENCE["paths"] if "/ecf" in p}
+        assert set(SERVED["paths"]) == ecf | set(NEWER["paths"]) | {OPENAPI_PATH}
 
     @pytest.mark.parametrize("path", ["/api/v3/partnerships", "/api/v3/partnerships/{id}"])
     def test_partnerships_without_ecf_have_no_challenge_fields(self, path):
@@ -127,36 +152,44 @@ class TestPathFamilies:
         assert set(CHALLENGE_FIELDS) <= set(schema["properties"])
         assert "status" in schema["required"]
 
-    @pytest.mark.parametrize("method", ["post", "put"])
-    def test_partnership_actions_without_ecf_answer_the_newer_shape(self, method):
-        path = "/api/v3/partnerships" if method == "post" else "/api/v3/partnerships/{id}"
-        schema = SERVED["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
-        assert schema == {"$ref": "#/components/schemas/PartnershipResponse"}
-        example = SERVED["paths"][path][method]["responses"]["200"]["content"]["application/json"]["examples"]
-        assert "challenged_reason" not in str(example)
+    @pytest.mark.parametrize(
+        ("path", "name"),
+        [
+            ("/api/v3/participants/{id}", "working_pattern"),
+            ("/api/v3/participants", "overall_induction_start_date"),
+            ("/api/v3/participants", "most_recent_induction_period_end_date"),
+        ],
+    )
+    def test_the_newer_enrolment_attributes_are_documented_only_without_ecf(self, path, name):
+        def enrolment_properties(path: str) -> set[str]:
+            items = attributes_schema(path)["properties"]["ecf_enrolments"]["items"]
+            return set(resolved(items)["properties"])
 
-    def test_the_other_resources_answer_the_same_schema_on_both_paths(self):
-        for path in [
-            "/api/v3/schools/ecf",
-            "/api/v3/participants/ecf/{id}",
-            "/api/v3/unfunded-mentors/ecf",
-            "/api/v3/participants/ecf/transfers",
-        ]:
-            assert (
-                SERVED["paths"][path]["get"]["responses"]["200"]
-                == SERVED["paths"][without_ecf(path)]["get"]["responses"]["200"]
-            )
+        assert name in enrolment_properties(path)
+        assert name not in enrolment_properties(path.replace("/participants", "/participants/ecf"))
+
+    @pytest.mark.parametrize(
+        ("path", "absent"),
+        [
+            ("/api/v3/participant-declarations", "has_passed"),
+            ("/api/v3/participant-declarations/{id}", "has_passed"),
+            ("/api/v3/statements", "type"),
+        ],
+    )
+    def test_the_resources_without_an_ecf_path_answer_the_newer_documents_shape(self, path, absent):
+        assert absent not in attributes_schema(path)["properties"]
+        assert absent in attributes_schema(path, REFERENCE)["properties"]
 
 
 class TestAddedAttributes:
     @pytest.mark.parametrize(
         ("path", "name"),
         [
-            ("/api/v3/schools", "expression_of_interest"),
+            ("/api/v3/schools/ecf", "expression_of_interest"),
             ("/api/v3/schools/ecf/{id}", "induction_tutor_name"),
             ("/api/v3/schools/ecf", "induction_tutor_email"),
             ("/api/v3/partnerships/ecf", "participants_currently_training"),
-            ("/api/v3/partnerships/{id}", "participants_currently_training"),
+            ("/api/v3/partnerships/ecf/{id}", "participants_currently_training"),
         ],
     )
     def test_the_attribute_is_documented_and_required(self, path, name):
@@ -177,8 +210,6 @@ class TestNulls:
         ("ECFEnrolment", "mentor_ineligible_for_funding_reason"),
         ("ECFParticipantTransfers", "leaving"),
         ("ECFParticipantTransfers", "joining"),
-        ("ParticipantDeclarationAttributes", "evidence_held"),
-        ("ParticipantDeclarationAttributes", "ineligible_for_funding_reason"),
         ("ECFPartnershipAttributes", "challenged_reason"),
         ("ECFPartnershipAttributes", "induction_tutor_email"),
         ("ECFParticipantAttributes", "teacher_reference_number"),
@@ -204,6 +235,23 @@ class TestNulls:
     @pytest.mark.parametrize(("schema", "attribute"), NULLABLE)
     def test_the_reference_as_published_refuses_that_null(self, schema, attribute):
         assert not self.accepts_null(REFERENCE, schema, attribute)
+
+    @pytest.mark.parametrize(
+        ("schema", "side", "attribute"),
+        [(schema, side, name) for schema, places in NEWER_NULLS.items() for side, name in places],
+    )
+    def test_a_school_led_transfer_side_may_have_no_provider_where_the_newer_document_says_a_string(
+        self, schema, side, attribute
+    ):
+        def accepts_null(document: dict[str, Any]) -> bool:
+            root = {
+                **document["components"]["schemas"][schema]["properties"][side]["properties"][attribute],
+                "components": document["components"],
+            }
+            return OAS30Validator(root).is_valid(None)
+
+        assert accepts_null(SERVED)
+        assert not accepts_null(NEWER)
 
     def test_values_besides_null_are_still_checked(self):
         root = {
@@ -252,6 +300,7 @@ class TestErrorResponses:
 class TestRouteCoverage:
     def test_every_reference_operation_is_in_the_served_document(self):
         assert set(documented_operations(REFERENCE)) <= set(documented_operations(SERVED))
+        assert set(documented_operations(NEWER)) <= set(documented_operations(SERVED))
 
     @pytest.mark.parametrize(
         ("method", "path"),

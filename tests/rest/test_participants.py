@@ -24,13 +24,25 @@ class TestIndex:
     ):
         data = await list_all(client, path, await headers_for(readonly_db, lead_provider))
 
-        expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider))
+        expected = sandbox.participants_seen_by(sandbox.lead_provider_id(lead_provider), newer=path == NEWER)
         assert expected, "every sandbox provider trains participants"
         assert data == expected
 
     async def test_both_paths_serve_the_same_records(self, readonly_db, client):
         headers = await headers_for(readonly_db, AMBITION)
-        assert await list_all(client, ECF, headers) == await list_all(client, NEWER, headers)
+        ecf, newer = await list_all(client, ECF, headers), await list_all(client, NEWER, headers)
+        assert ids(ecf) == ids(newer)
+        for old, new in zip(ecf, newer):
+            for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"]):
+                assert {k: v for k, v in a.items() if k in b} == {k: v for k, v in b.items() if k in a}
+
+    async def test_only_the_newer_shape_has_working_pattern_and_induction_dates(self, readonly_db, client):
+        headers = await headers_for(readonly_db, AMBITION)
+        ecf, newer = await list_all(client, ECF, headers), await list_all(client, NEWER, headers)
+        newer_only = {"working_pattern", "overall_induction_start_date", "most_recent_induction_period_end_date"}
+        old, new = ecf[0]["attributes"]["ecf_enrolments"][0], newer[0]["attributes"]["ecf_enrolments"][0]
+        assert set(new) - set(old) == newer_only
+        assert set(old) - set(new) == {"teacher_reference_number_validated"}
 
     async def test_an_ect_who_became_a_mentor_is_one_item_with_two_enrolments(self, readonly_db, client):
         data = await list_all(client, ECF, await headers_for(readonly_db, AMBITION))
@@ -151,7 +163,8 @@ class TestShow:
     async def test_shows_the_participant_as_the_database_holds_it(self, readonly_db, client, sandbox, path, case):
         response = await client.get(f"{path}/{case_id(case)}", headers=await headers_for(readonly_db, AMBITION))
         assert response.status_code == 200
-        assert response.json() == {"data": sandbox.participant(case_id(case), sandbox.lead_provider_id(AMBITION))}
+        expected = sandbox.participant(case_id(case), sandbox.lead_provider_id(AMBITION), newer=path == NEWER)
+        assert response.json() == {"data": expected}
 
     async def test_each_provider_reads_its_own_enrolment_of_a_shared_participant(self, readonly_db, client, sandbox):
         response = await client.get(
@@ -186,3 +199,37 @@ class TestRoutes:
         response = await client.get(f"{path}/transfers", headers=await headers_for(readonly_db, AMBITION))
         assert response.status_code == 200
         assert {item["type"] for item in response.json()["data"]} == {"participant-transfer"}
+
+
+class TestWhatTheNewerServiceAdds:
+    """The working pattern and induction dates, in the sandbox as the newer path renders them."""
+
+    async def _enrolments(self, readonly_db, client) -> list[dict]:
+        found = []
+        for name in LEAD_PROVIDER_NAMES:
+            data = await list_all(client, NEWER, await headers_for(readonly_db, name))
+            found += [e for item in data for e in item["attributes"]["ecf_enrolments"]]
+        return found
+
+    async def test_ects_have_each_working_pattern_and_none_and_mentors_none(self, readonly_db, client):
+        enrolments = await self._enrolments(readonly_db, client)
+        ects = [e for e in enrolments if e["participant_type"] == "ect"]
+        assert {e["working_pattern"] for e in ects} == {"full_time", "part_time", None}
+        assert {e["working_pattern"] for e in enrolments if e["participant_type"] == "mentor"} == {None}
+
+    async def test_some_ects_have_induction_dates_some_none_and_some_an_ended_induction_period(
+        self, readonly_db, client
+    ):
+        enrolments = await self._enrolments(readonly_db, client)
+        ects = [e for e in enrolments if e["participant_type"] == "ect"]
+        started = [e for e in ects if e["overall_induction_start_date"] is not None]
+        assert started and len(started) < len(ects)
+        ended = [e for e in ects if e["most_recent_induction_period_end_date"] is not None]
+        assert ended and all(
+            e["overall_induction_start_date"] < e["most_recent_induction_period_end_date"] for e in ended
+        )
+        mentors = [e for e in enrolments if e["participant_type"] == "mentor"]
+        assert mentors and all(
+            e["overall_induction_start_date"] is None and e["most_recent_induction_period_end_date"] is None
+            for e in mentors
+        )

@@ -57,7 +57,6 @@ class TestIndex:
         assert attributes == {
             "month": "January",
             "year": "2024",
-            "type": "ecf",
             "cohort": "2023",
             "cut_off_date": "2023-12-31",
             "payment_date": "2024-01-25",

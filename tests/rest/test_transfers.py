@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 
 from gateway.sandbox.cases import Case, case_id
@@ -23,7 +26,37 @@ class TestIndex:
         self, readonly_db, client, sandbox, participants, lead_provider
     ):
         data = await list_all(client, f"{participants}/transfers", await headers_for(readonly_db, lead_provider))
-        assert data == sandbox.transfers_seen_by(sandbox.lead_provider_id(lead_provider))
+        newer = participants == PARTICIPANTS[1]
+        assert data == sandbox.transfers_seen_by(sandbox.lead_provider_id(lead_provider), newer=newer)
+
+    @pytest.mark.parametrize(
+        ("participants", "pattern"),
+        [(PARTICIPANTS[0], r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"), (PARTICIPANTS[1], r"\d{4}-\d{2}-\d{2}")],
+        ids=["ecf: a date-time", "newer: a date"],
+    )
+    async def test_a_transfers_created_at_is_spelled_as_its_family_documents_it(
+        self, readonly_db, client, participants, pattern
+    ):
+        data = await list_all(client, f"{participants}/transfers", await headers_for(readonly_db, TEACH_FIRST))
+        stamps = [t["created_at"] for item in data for t in item["attributes"]["transfers"]]
+        assert stamps and all(re.fullmatch(pattern, s) for s in stamps), stamps[:5]
+
+    @pytest.mark.parametrize("participants", PARTICIPANTS)
+    @pytest.mark.parametrize("key", ["created_at", "updated_at"])
+    @pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+    async def test_the_documented_sort_keys_order_the_list(
+        self, readonly_db, client, sandbox, participants, key, descending
+    ):
+        headers = await headers_for(readonly_db, TEACH_FIRST)
+        data = await list_all(client, f"{participants}/transfers", headers, sort=f"{'-' if descending else ''}{key}")
+        expected = sorted(sandbox.transfers_seen_by(sandbox.lead_provider_id(TEACH_FIRST)), key=lambda r: r["id"])
+        value = {
+            "created_at": lambda r: sandbox.participants[uuid.UUID(r["id"])].created_at.isoformat(),
+            "updated_at": lambda r: r["attributes"]["updated_at"],
+        }[key]
+        expected.sort(key=value, reverse=descending)  # stable: ids stay ascending within a tie
+        assert ids(data) == ids(expected)
+        assert ids(data) != ids(sorted(expected, key=value, reverse=not descending))
 
     async def test_updated_since_keeps_participants_changed_at_or_after_it(self, readonly_db, client, sandbox):
         everyone = sandbox.transfers_seen_by(sandbox.lead_provider_id(TEACH_FIRST))

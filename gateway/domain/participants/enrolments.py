@@ -29,7 +29,7 @@ from gateway import clock
 from gateway.db.tables import Cohort, Participant, Partnership, Schedule, School, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
 from gateway.domain.keys import chunked, key_in
-from gateway.vocabulary import ParticipantStatus, ParticipantType, ScheduleIdentifier, TrainingStatus
+from gateway.vocabulary import ParticipantStatus, ParticipantType, ScheduleIdentifier, TrainingStatus, WorkingPattern
 
 _periods = TrainingPeriod.__table__
 _records = TrainingRecord.__table__
@@ -104,6 +104,8 @@ class EnrolmentRow:
     participant_type: ParticipantType
     email: str | None
     mentor_id: uuid.UUID | None
+    working_pattern: WorkingPattern | None
+    """An ECT's, as the school reports it; None for mentors and where unreported."""
     school_id: uuid.UUID
     school_urn: str
     cohort_id: uuid.UUID
@@ -130,6 +132,9 @@ class EnrolmentRow:
     pupil_premium_uplift: bool
     sparsity_uplift: bool
     induction_end_date: date | None
+    overall_induction_start_date: date | None
+    most_recent_induction_period_end_date: date | None
+    """The appropriate body's induction dates of an ECT (the participant's own); None for mentors."""
     mentor_funding_end_date: date | None
     mentor_ineligible_for_funding_reason: str | None
     cohort_changed_after_payments_frozen: bool
@@ -199,6 +204,7 @@ def _enrolment_statement(latest: Subquery) -> Select:
             latest.c.participant_type,
             latest.c.email,
             latest.c.mentor_id,
+            latest.c.working_pattern,
             latest.c.school_id,
             _schools.c.urn,
             latest.c.cohort_id,
@@ -221,6 +227,8 @@ def _enrolment_statement(latest: Subquery) -> Select:
             _records.c.pupil_premium_uplift,
             _records.c.sparsity_uplift,
             _records.c.induction_end_date,
+            _participants.c.overall_induction_start_date,
+            _participants.c.most_recent_induction_period_end_date,
             _records.c.mentor_funding_end_date,
             _records.c.mentor_ineligible_for_funding_reason,
             _records.c.cohort_changed_after_payments_frozen,
@@ -239,20 +247,23 @@ def _enrolment(row, today: date) -> EnrolmentRow:
     # Unpacked once (the statement's column order) rather than read by name: a sync page builds
     # thousands of these and reading 30 attributes of a Row by name was most of the cost.
     (
-        participant_id, training_record_id, training_period_id, participant_type, email, mentor_id, school_id, urn,
-        cohort_id, year, partnership_id, lead_provider_id, delivery_partner_id, schedule_id, identifier, started_on,
-        finished_on, withdrawn_at, withdrawal_reason, deferred_at, deferral_reason, leaving_on, school_withdrawn_at,
-        trn_validated, eligible_for_funding,
-        pupil_premium_uplift, sparsity_uplift, induction_end_date, mentor_funding_end_date,
-        mentor_ineligible_for_funding_reason, cohort_changed_after_payments_frozen, created_at,
+        participant_id, training_record_id, training_period_id, participant_type, email, mentor_id, working_pattern,
+        school_id, urn, cohort_id, year, partnership_id, lead_provider_id, delivery_partner_id, schedule_id, identifier,
+        started_on, finished_on, withdrawn_at, withdrawal_reason, deferred_at, deferral_reason, leaving_on,
+        school_withdrawn_at, trn_validated, eligible_for_funding, pupil_premium_uplift, sparsity_uplift,
+        induction_end_date, overall_induction_start_date, most_recent_induction_period_end_date,
+        mentor_funding_end_date, mentor_ineligible_for_funding_reason, cohort_changed_after_payments_frozen, created_at,
     ) = row  # fmt: skip
+    # Induction and its working pattern are an ECT's: a mentor's enrolment carries none (as ECF2 serialises them).
+    ect = participant_type == ParticipantType.ECT
     return EnrolmentRow(
         participant_id=participant_id,
         training_record_id=training_record_id,
         training_period_id=training_period_id,
         participant_type=ParticipantType(participant_type),
         email=email,
-        mentor_id=mentor_id if participant_type == ParticipantType.ECT else None,
+        mentor_id=mentor_id if ect else None,
+        working_pattern=WorkingPattern(working_pattern) if ect and working_pattern is not None else None,
         school_id=school_id,
         school_urn=urn,
         cohort_id=cohort_id,
@@ -275,6 +286,8 @@ def _enrolment(row, today: date) -> EnrolmentRow:
         pupil_premium_uplift=pupil_premium_uplift,
         sparsity_uplift=sparsity_uplift,
         induction_end_date=induction_end_date,
+        overall_induction_start_date=overall_induction_start_date if ect else None,
+        most_recent_induction_period_end_date=most_recent_induction_period_end_date if ect else None,
         mentor_funding_end_date=mentor_funding_end_date,
         mentor_ineligible_for_funding_reason=mentor_ineligible_for_funding_reason,
         cohort_changed_after_payments_frozen=cohort_changed_after_payments_frozen,

@@ -20,6 +20,9 @@ ParticipantStatus = strawberry.enum(
 ParticipantType = strawberry.enum(
     vocabulary.ParticipantType, description="The role a training record refers to: ECT or mentor."
 )
+WorkingPattern = strawberry.enum(
+    vocabulary.WorkingPattern, description="An ECT's working pattern at their school, as the school reports it."
+)
 ScheduleIdentifier = strawberry.enum(
     vocabulary.ScheduleIdentifier, description="The schedule a participant is training on."
 )

@@ -30,6 +30,7 @@ from gateway.graphql.types.enums import (
     ScheduleIdentifier,
     TrainingStatus,
     WithdrawalReason,
+    WorkingPattern,
 )
 from gateway.graphql.types.schedules import Schedule
 from gateway.graphql.types.transfers import Transfer
@@ -85,6 +86,10 @@ class Enrolment:
     participant_type: ParticipantType = strawberry.field(
         description="The type of ECF participant this record refers to."
     )
+    working_pattern: WorkingPattern | None = strawberry.field(
+        description="Whether the ECT has been reported as working full-time or part-time by the school. "
+        "Null for mentors, and where the school has not reported it."
+    )
     cohort: str = strawberry.field(
         description="Indicates which call-off contract funds this participant's training. 2021 indicates a participant that "
         "has started, or will start, their training in the 2021/22 academic year."
@@ -116,6 +121,14 @@ class Enrolment:
     deferral: Deferral | None = strawberry.field(description="The details of an ECF Participant deferral.")
     created_at: datetime = strawberry.field(description="The date and time the ECF participant was created.")
     induction_end_date: date | None = strawberry.field(description="The ECF participant induction end date.")
+    overall_induction_start_date: date | None = strawberry.field(
+        description="The date the ECT started their induction, as reported by their appropriate body. "
+        "Null for mentors, and where none is reported."
+    )
+    most_recent_induction_period_end_date: date | None = strawberry.field(
+        description="The end date of the ECT's most recent induction period, as reported by their appropriate body. "
+        "Null for mentors, while that period is still open, and where none is reported."
+    )
     mentor_funding_end_date: date | None = strawberry.field(
         description="The ECF participant mentor training completion date."
     )

@@ -12,19 +12,19 @@ from gateway.db.engine import write_transaction
 from gateway.domain.participants import actions
 from gateway.rest import bodies, rendering
 from gateway.rest.params import path_id
-from gateway.rest.serializers.participants import participant
+from gateway.rest.rendering import Serializer
 
 
-def _action(act: Callable[..., Awaitable[Any]], *attributes: str) -> Callable[[Request], Awaitable[Response]]:
+def _action(act: Callable[..., Awaitable[Any]], *attributes: str) -> Callable[..., Awaitable[Response]]:
     """An endpoint running ``act`` in one transaction with the named body attributes (as text, or None)."""
 
-    async def endpoint(request: Request) -> Response:
+    async def endpoint(request: Request, *, serializer: Serializer) -> Response:
         participant_id = path_id(request.path_params["id"])
         body = await bodies.attributes(request)
         values = {name: bodies.text(body, name) for name in attributes}
         async with write_transaction() as conn:
             row = await act(conn, rendering.request_caller(request), participant_id, **values)
-        return rendering.one(row, participant)
+        return rendering.one(row, serializer)
 
     return endpoint
 

@@ -1,6 +1,8 @@
-"""GET /api/v3/participants/ecf and /api/v3/participants/ecf/{id} (and the same without ``/ecf``)."""
+"""GET /api/v3/participants/ecf and /api/v3/participants/ecf/{id} (and the same without ``/ecf``, in the newer shape)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,12 +14,12 @@ from gateway.domain.participants.queries import DEFAULT_ORDER, ParticipantFilter
 from gateway.rest import rendering
 from gateway.rest.endpoints.show import show_by_id
 from gateway.rest.params import ListQuery
-from gateway.rest.serializers.participants import participant
+from gateway.rest.rendering import Serializer
 
 SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
 
 
-async def index(request: Request) -> Response:
+async def index(request: Request, *, serializer: Serializer) -> Response:
     query = ListQuery(request.query_params)
     training_status = query.filter("training_status")
     filters = ParticipantFilters(
@@ -31,7 +33,8 @@ async def index(request: Request) -> Response:
         rows = await queries.list_participants(
             conn, rendering.request_caller(request), filters=filters, order=order, page=query.page
         )
-    return rendering.many(rows, participant)
+    return rendering.many(rows, serializer)
 
 
-show = show_by_id(queries.get_participant, participant)
+def show(serializer: Serializer) -> Callable[[Request], Awaitable[Response]]:
+    return show_by_id(queries.get_participant, serializer)

@@ -12,7 +12,7 @@ from gateway.rest import rendering
 from gateway.rest.params import ListQuery, path_id
 from gateway.rest.serializers.schools import school
 
-SORT_KEYS = {"updated_at": "updated_at"}
+SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
 
 
 async def index(request: Request) -> Response:

@@ -1,27 +1,34 @@
-"""GET /api/v3/participants/ecf/transfers and /api/v3/participants/ecf/{id}/transfers (and without ``/ecf``)."""
+"""GET /api/v3/participants/ecf/transfers and /api/v3/participants/ecf/{id}/transfers (and without ``/ecf``, in the newer shape)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.db.engine import read_connection
 from gateway.domain.participants import transfers
+from gateway.domain.participants.queries import DEFAULT_ORDER
 from gateway.domain.participants.transfers import TransferFilters
 from gateway.rest import rendering
 from gateway.rest.endpoints.show import show_by_id
 from gateway.rest.params import ListQuery
-from gateway.rest.serializers.transfers import participant_transfers
+from gateway.rest.rendering import Serializer
+
+SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
 
 
-async def index(request: Request) -> Response:
+async def index(request: Request, *, serializer: Serializer) -> Response:
     query = ListQuery(request.query_params)
     filters = TransferFilters(updated_since=query.updated_since())
+    order = query.sort(SORT_KEYS, DEFAULT_ORDER)
     async with read_connection() as conn:
         rows = await transfers.list_participant_transfers(
-            conn, rendering.request_caller(request), filters=filters, page=query.page
+            conn, rendering.request_caller(request), filters=filters, order=order, page=query.page
         )
-    return rendering.many(rows, participant_transfers)
+    return rendering.many(rows, serializer)
 
 
-show = show_by_id(transfers.get_participant_transfers, participant_transfers)
+def show(serializer: Serializer) -> Callable[[Request], Awaitable[Response]]:
+    return show_by_id(transfers.get_participant_transfers, serializer)

@@ -13,7 +13,7 @@ from gateway.rest.endpoints.show import show_by_id
 from gateway.rest.params import ListQuery
 from gateway.rest.serializers.unfunded_mentors import unfunded_mentor
 
-SORT_KEYS = {"updated_at": "updated_at"}
+SORT_KEYS = {"created_at": "created_at", "updated_at": "updated_at"}
 
 
 async def index(request: Request) -> Response:

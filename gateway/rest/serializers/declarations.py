@@ -1,4 +1,9 @@
-"""``participant-declaration`` resources."""
+"""``participant-declaration`` resources, in the newer service's shape (the path has no ``/ecf`` twin).
+
+The newer service refuses a duplicate declaration (one across TRNs, which can never be paid) instead of recording
+it as ``ineligible``, so its document has no such state: such a declaration, which nothing will ever pay, answers
+as ``voided`` there. ``has_passed`` is not in that document either.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from gateway.domain.declarations.queries import DeclarationRow
 from gateway.rest.rendering import resource
+from gateway.vocabulary import DeclarationState
 
 
 def _id(value: uuid.UUID | None) -> str | None:
@@ -23,7 +29,7 @@ def declaration(row: DeclarationRow) -> dict[str, Any]:
             "declaration_type": row.declaration_type,
             "declaration_date": row.declaration_date,
             "course_identifier": row.course_identifier,
-            "state": row.state,
+            "state": _published_state(row.state),
             "updated_at": row.updated_at,
             "created_at": row.created_at,
             "delivery_partner_id": _id(row.delivery_partner_id),
@@ -33,7 +39,10 @@ def declaration(row: DeclarationRow) -> dict[str, Any]:
             "mentor_id": _id(row.mentor_id),
             "uplift_paid": row.uplift_paid,
             "evidence_held": row.evidence_held,
-            "has_passed": row.has_passed,
             "lead_provider_name": row.lead_provider_name,
         },
     )
+
+
+def _published_state(state: str) -> str:
+    return DeclarationState.VOIDED if state == DeclarationState.INELIGIBLE else state

@@ -1,4 +1,9 @@
-"""``participant`` resources: a participant with its ``ecf_enrolments`` and ``participant_id_changes``."""
+"""``participant`` resources: a participant with its ``ecf_enrolments`` and ``participant_id_changes``.
+
+Two shapes: ``ecf_participant`` is the ECF1 document's (``/participants/ecf``), ``participant`` the newer
+service's (``/participants``): no ``teacher_reference_number_validated``, and the ECT's working pattern and
+the appropriate body's induction dates beside the funding facts.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,18 @@ from typing import Any
 
 from gateway.domain.participants.enrolments import EnrolmentRow
 from gateway.domain.participants.queries import ParticipantIdChangeRow, ParticipantRow
-from gateway.rest.rendering import resource
+from gateway.rest.rendering import Serializer, resource
 
 
 def participant(row: ParticipantRow) -> dict[str, Any]:
+    return _participant(row, enrolment)
+
+
+def ecf_participant(row: ParticipantRow) -> dict[str, Any]:
+    return _participant(row, ecf_enrolment)
+
+
+def _participant(row: ParticipantRow, enrolment_shape: Serializer) -> dict[str, Any]:
     return resource(
         "participant",
         row.id,
@@ -17,23 +30,53 @@ def participant(row: ParticipantRow) -> dict[str, Any]:
             "full_name": row.full_name,
             "teacher_reference_number": row.teacher_reference_number,
             "updated_at": row.updated_at,
-            "ecf_enrolments": [enrolment(e) for e in row.enrolments],
+            "ecf_enrolments": [enrolment_shape(e) for e in row.enrolments],
             "participant_id_changes": [participant_id_change(c) for c in row.participant_id_changes],
         },
     )
 
 
 def enrolment(row: EnrolmentRow) -> dict[str, Any]:
+    """The newer document's ``ParticipantECFEnrolment``, attributes in its order."""
+    return {
+        **_who(row),
+        "working_pattern": row.working_pattern,
+        **_training(row),
+        "induction_end_date": row.induction_end_date,
+        "most_recent_induction_period_end_date": row.most_recent_induction_period_end_date,
+        "overall_induction_start_date": row.overall_induction_start_date,
+        **_mentor_funding(row),
+    }
+
+
+def ecf_enrolment(row: EnrolmentRow) -> dict[str, Any]:
+    """The ECF1 document's ``ECFEnrolment``, attributes in its order."""
+    training = _training(row)
+    return {
+        **_who(row),
+        **{k: training[k] for k in ("cohort", "training_status", "participant_status")},
+        "teacher_reference_number_validated": row.teacher_reference_number_validated,
+        **training,
+        "induction_end_date": row.induction_end_date,
+        **_mentor_funding(row),
+    }
+
+
+def _who(row: EnrolmentRow) -> dict[str, Any]:
     return {
         "training_record_id": str(row.training_record_id),
         "email": row.email,
         "mentor_id": None if row.mentor_id is None else str(row.mentor_id),
         "school_urn": row.school_urn,
         "participant_type": row.participant_type,
+    }
+
+
+def _training(row: EnrolmentRow) -> dict[str, Any]:
+    return {
         "cohort": row.cohort,
         "training_status": row.training_status,
         "participant_status": row.participant_status,
-        "teacher_reference_number_validated": row.teacher_reference_number_validated,
         "eligible_for_funding": row.eligible_for_funding,
         "pupil_premium_uplift": row.pupil_premium_uplift,
         "sparsity_uplift": row.sparsity_uplift,
@@ -44,7 +87,11 @@ def enrolment(row: EnrolmentRow) -> dict[str, Any]:
         else {"reason": row.withdrawal.reason, "date": row.withdrawal.date},
         "deferral": None if row.deferral is None else {"reason": row.deferral.reason, "date": row.deferral.date},
         "created_at": row.created_at,
-        "induction_end_date": row.induction_end_date,
+    }
+
+
+def _mentor_funding(row: EnrolmentRow) -> dict[str, Any]:
+    return {
         "mentor_funding_end_date": row.mentor_funding_end_date,
         "cohort_changed_after_payments_frozen": row.cohort_changed_after_payments_frozen,
         "mentor_ineligible_for_funding_reason": row.mentor_ineligible_for_funding_reason,

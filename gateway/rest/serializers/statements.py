@@ -1,4 +1,4 @@
-"""``statement`` resources."""
+"""``statement`` resources, in the newer service's shape (no ``type``: every statement is an ECF one)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ def statement(row: StatementRow) -> dict[str, Any]:
         {
             "month": row.month_name,
             "year": str(row.year),
-            "type": row.type,
             "cohort": str(row.cohort),
             "cut_off_date": row.cut_off_date,
             "payment_date": row.payment_date,
