@@ -23,6 +23,7 @@ from gateway.rate_limiting import send_too_many_requests
 ACCESS_DENIED_BODY = orjson.dumps({"error": "HTTP Token: Access denied"})
 REST_PREFIX = "/api/"
 GRAPHQL_PATH = "/graphql"
+PUBLIC_PATHS = frozenset({"/api/v1/openapi.json", "/api/v2/openapi.json", "/api/v3/openapi.json"})
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -51,7 +52,7 @@ class AuthenticationMiddleware:
             return
         path: str = scope["path"]
         # The OpenAPI document is public information (DfE publishes its Swagger docs): no token needed.
-        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH) or path == "/api/v3/openapi.json":
+        if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH) or path in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope)

@@ -50,9 +50,9 @@ def keys(rows) -> list[tuple[str, str, str]]:
     return [(str(r.participant_id), str(r.training_record_id), str(r.participant_type)) for r in rows]
 
 
-async def listed(caller: Caller, filters: RegistrationFilters = RegistrationFilters(), page=ALL):
+async def listed(caller: Caller, filters: RegistrationFilters | None = None, page=ALL):
     async with read_connection() as conn:
-        return await list_registrations(conn, caller, filters=filters, page=page)
+        return await list_registrations(conn, caller, filters=filters or RegistrationFilters(), page=page)
 
 
 class TestListRegistrations:

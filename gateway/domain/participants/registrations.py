@@ -17,7 +17,7 @@ ECT one in an ``updated_since`` sync.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
 from gateway.db.tables import Cohort, Participant, TrainingPeriod, TrainingRecord
+from gateway.domain.batches import BATCH_SIZE, each_row
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.paging import KeysetPage, OffsetPage, Page, count_rows
@@ -34,14 +35,15 @@ from gateway.domain.paging import KeysetPage, OffsetPage, Page, count_rows
 # enrolment reads (and how its statuses are derived), plus the participant and its own ``updated_at``.
 from gateway.domain.participants.enrolments import EnrolmentRow, _enrolment, _enrolment_statement, latest_periods
 from gateway.domain.participants.queries import latest_of
-from gateway.vocabulary import ParticipantType
+from gateway.vocabulary import ParticipantStatus, ParticipantType
 
 _participants = Participant.__table__
 _records = TrainingRecord.__table__
 _periods = TrainingPeriod.__table__
 _cohorts = Cohort.__table__
 
-BATCH_SIZE = 1000
+
+ENDED_BY_SCHOOL = (ParticipantStatus.LEFT, ParticipantStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,12 @@ class RegistrationRow:
     @property
     def participant_type(self) -> ParticipantType:
         return self.enrolment.participant_type
+
+    @property
+    def is_current(self) -> bool:
+        """The school has not ended the registration (the participant is active, joining or leaving, not yet
+        left or withdrawn): the v1 and v2 ``status``."""
+        return self.enrolment.participant_status not in ENDED_BY_SCHOOL
 
     @property
     def position(self) -> tuple[datetime, uuid.UUID, str]:
@@ -142,19 +150,15 @@ async def count_registrations(conn: AsyncConnection, caller: Caller, *, filters:
     return await count_rows(conn, statement.filtered(filters))
 
 
-async def each_registration(
+def each_registration(
     conn: AsyncConnection, caller: Caller, *, filters: RegistrationFilters, batch_size: int = BATCH_SIZE
 ) -> AsyncIterator[RegistrationRow]:
-    """Every registration of the list, in its order, read a keyset page at a time: memory holds one page,
-    whatever the list's length (CSV exports)."""
-    after = None
-    while True:
-        rows = await list_registrations(conn, caller, filters=filters, page=KeysetPage(size=batch_size, after=after))
-        for row in rows[:batch_size]:
-            yield row
-        if len(rows) <= batch_size:
-            return
-        after = rows[batch_size - 1].position
+    """Every registration of the list, in its order, a keyset page at a time (CSV exports): memory holds one page."""
+
+    def fetch(page: KeysetPage) -> Awaitable[list[RegistrationRow]]:
+        return list_registrations(conn, caller, filters=filters, page=page)
+
+    return each_row(fetch, lambda row: row.position, batch_size=batch_size)
 
 
 async def get_registration(
