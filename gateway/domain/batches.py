@@ -16,10 +16,11 @@ async def each_row(
     fetch: Callable[[KeysetPage], Awaitable[Sequence[Row]]],
     position: Callable[[Row], tuple[Any, ...]],
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> AsyncIterator[Row]:
     """Every row ``fetch`` pages through, in its order. ``fetch`` answers one row more than the page's size when there
     are more (the lists' keyset pages do); ``position`` is where a row stands in that order (the next page's ``after``)."""
+    batch_size = BATCH_SIZE if batch_size is None else batch_size  # read now, so a test can make pages small
     after = None
     while True:
         rows = await fetch(KeysetPage(size=batch_size, after=after))

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
 from gateway.db.tables import Cohort, Participant, TrainingPeriod, TrainingRecord
-from gateway.domain.batches import BATCH_SIZE, each_row
+from gateway.domain.batches import each_row
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.paging import KeysetPage, OffsetPage, Page, count_rows
@@ -151,7 +151,7 @@ async def count_registrations(conn: AsyncConnection, caller: Caller, *, filters:
 
 
 def each_registration(
-    conn: AsyncConnection, caller: Caller, *, filters: RegistrationFilters, batch_size: int = BATCH_SIZE
+    conn: AsyncConnection, caller: Caller, *, filters: RegistrationFilters, batch_size: int | None = None
 ) -> AsyncIterator[RegistrationRow]:
     """Every registration of the list, in its order, a keyset page at a time (CSV exports): memory holds one page."""
 
