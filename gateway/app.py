@@ -17,6 +17,7 @@ from gateway.db.engine import get_engine
 from gateway.graphql.endpoint import graphql_routes
 from gateway.rest.errors import rest_exception_handlers
 from gateway.rest.routes import rest_routes
+from gateway.rest.versions import legacy_routes
 from gateway.time_travel import TimeTravelMiddleware
 
 
@@ -43,6 +44,7 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
         Route("/readyz", health.readyz),
         *graphql_routes(),
         *rest_routes(),
+        *legacy_routes(),
     ]
     return Starlette(
         routes=routes,

@@ -22,8 +22,6 @@ from gateway.rest.endpoints import openapi
 from gateway.rest.endpoints import declarations
 from gateway.rest.endpoints import declaration_actions
 from gateway.rest.endpoints import statements
-from gateway.rest.v1.routes import v1_routes
-from gateway.rest.v2.routes import v2_routes
 
 V3 = "/api/v3"
 
@@ -45,8 +43,6 @@ def rest_routes() -> list[BaseRoute]:
         Route(f"{V3}/participant-declarations/{{id}}/void", declaration_actions.void, methods=["PUT"]),
         Route(f"{V3}/statements", statements.index, methods=["GET"]),
         Route(f"{V3}/statements/{{id}}", statements.show, methods=["GET"]),
-        *v1_routes(),
-        *v2_routes(),
     ]
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from starlette.routing import Route
 
 from gateway.rest.legacy.openapi import openapi_path, reference_document, served_document
+from gateway.rest.versions import legacy_routes
 from gateway.sandbox.reference import LEAD_PROVIDER_NAMES
 from tests.rest.support import ACCESS_DENIED, BAD_BODY, BAD_PAGE, BAD_UPDATED_SINCE, headers_for
 from tests.rest.v1.legacy import NOT_FOUND, VERSIONS, action_body, contract_errors, error_body_errors, path
@@ -123,3 +125,21 @@ class TestServedDocument:
     def test_operation_ids_are_unique(self, version):
         ids = [op["operationId"] for item in served_document(version)["paths"].values() for op in item.values()]
         assert len(ids) == len(set(ids))
+
+
+class TestRoutes:
+    def test_every_route_of_a_version_is_an_operation_of_its_served_document(self):
+        routed = {
+            (method.lower(), route.path)
+            for route in legacy_routes()
+            if isinstance(route, Route) and "{path:path}" not in route.path
+            for method in route.methods or ()
+            if method != "HEAD"
+        }
+        documented = {
+            (method, url)
+            for version in VERSIONS
+            for url, item in served_document(version)["paths"].items()
+            for method in item
+        }
+        assert routed == documented
