@@ -65,13 +65,13 @@ async def measure(path: str) -> None:
         lines += body.count(b"\n")
         if first_row is None and lines > 1:
             first_row = now
+            print(f"  first row after {now:.3f} s (first byte after {first_byte:.3f} s)", flush=True)
         size += len(body)
         peak = max(peak, _rss_kib())
 
     await app(scope, receive, send)
     elapsed = time.perf_counter() - start
     print(f"{path}: {lines - 1:,} rows, {size / 1e6:,.1f} MB in {elapsed:,.1f} s")
-    print(f"  first byte after {first_byte:.3f} s, first row after {first_row or 0:.3f} s")
     print(f"  resident memory: {baseline / 1024:,.1f} MiB before, {peak / 1024:,.1f} MiB at most while streaming")
     print(f"  (process high-water mark {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.1f} MiB)")
     await get_engine().dispose()
