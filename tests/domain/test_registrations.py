@@ -143,3 +143,19 @@ class TestGetRegistration:
     async def test_a_role_the_provider_does_not_train_is_not_found(self, sandbox):
         with pytest.raises(NotFound):
             await _registration(provider(sandbox, AMBITION), Case.ACTIVE_ECT, ParticipantType.MENTOR)
+
+
+class TestIsCurrent:
+    @pytest.mark.parametrize(
+        ("case", "current"),
+        [
+            (Case.ACTIVE_ECT, True),
+            (Case.JOINING_ECT, True),
+            (Case.LEAVING_ECT, True),
+            (Case.LEFT_ECT, False),
+            (Case.TRANSFER_UNKNOWN, False),
+        ],
+    )
+    async def test_a_registration_is_current_until_the_school_ends_it(self, sandbox, case, current):
+        row = await _registration(provider(sandbox, AMBITION), case)
+        assert row.is_current is current

@@ -1,20 +1,14 @@
-"""The v1 and v2 records: a flat ``participant`` per registration and the two generations of ``participant-declaration``.
-
-Attribute by attribute as ECF1 sends them (``app/serializers/api/v1/participant_from_query_serializer.rb``,
-``api/v1`` and ``api/v2/participant_declaration_serializer.rb``), in the order of the published CSV columns.
-"""
+"""The record v1 and v2 share: a flat ``participant`` per registration, attribute by attribute as ECF1 sends it
+(``app/serializers/api/v1/participant_from_query_serializer.rb``), in the order of the published CSV columns.
+Each version's declaration record is its own (``gateway/rest/v1/serializers.py``, ``v2/serializers.py``)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from gateway.domain.declarations.queries import DeclarationRow
 from gateway.domain.participants.registrations import RegistrationRow
 from gateway.rest.rendering import resource
-from gateway.vocabulary import DeclarationState
-
-ELIGIBLE_FOR_PAYMENT = (DeclarationState.ELIGIBLE, DeclarationState.PAYABLE)
 
 
 def _id(value: uuid.UUID | None) -> str | None:
@@ -48,28 +42,3 @@ def registration(row: RegistrationRow) -> dict[str, Any]:
             "updated_at": row.updated_at,
         },
     )
-
-
-def declaration_v2(row: DeclarationRow) -> dict[str, Any]:
-    return resource(
-        "participant-declaration",
-        row.id,
-        {
-            "participant_id": str(row.participant_id),
-            "declaration_type": row.declaration_type,
-            "declaration_date": row.declaration_date,
-            "course_identifier": row.course_identifier,
-            "state": row.state,
-            "updated_at": row.updated_at,
-            "has_passed": row.has_passed,
-        },
-    )
-
-
-def declaration_v1(row: DeclarationRow) -> dict[str, Any]:
-    """v2's record with the two flags v1 published before ``state`` (both deprecated in its document)."""
-    rendered = declaration_v2(row)
-    rendered["attributes"].update(
-        eligible_for_payment=row.state in ELIGIBLE_FOR_PAYMENT, voided=row.state == DeclarationState.VOIDED
-    )
-    return rendered

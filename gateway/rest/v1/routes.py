@@ -7,14 +7,14 @@ from starlette.routing import BaseRoute
 
 from gateway.rest.legacy.endpoints import Version
 from gateway.rest.legacy.routes import participant_action_routes, shared_routes, unknown_paths
-from gateway.rest.legacy.serializers import declaration_v1
+from gateway.rest.v1.serializers import declaration
 
 NAME = "v1"
 DECLARATION_CSV_COLUMNS = (
     "id", "participant_id", "declaration_type", "course_identifier", "eligible_for_payment", "declaration_date",
     "voided", "state", "updated_at",
 )  # fmt: skip
-VERSION = Version(declaration=declaration_v1, declaration_csv_columns=DECLARATION_CSV_COLUMNS)
+VERSION = Version(declaration=declaration, declaration_csv_columns=DECLARATION_CSV_COLUMNS)
 
 
 def v1_routes() -> list[BaseRoute]:

@@ -6,13 +6,13 @@ from starlette.routing import BaseRoute
 
 from gateway.rest.legacy.endpoints import Version
 from gateway.rest.legacy.routes import shared_routes, unknown_paths
-from gateway.rest.legacy.serializers import declaration_v2
+from gateway.rest.v2.serializers import declaration
 
 NAME = "v2"
 DECLARATION_CSV_COLUMNS = (
     "id", "participant_id", "declaration_type", "course_identifier", "declaration_date", "state", "updated_at",
 )  # fmt: skip
-VERSION = Version(declaration=declaration_v2, declaration_csv_columns=DECLARATION_CSV_COLUMNS)
+VERSION = Version(declaration=declaration, declaration_csv_columns=DECLARATION_CSV_COLUMNS)
 
 
 def v2_routes() -> list[BaseRoute]:
