@@ -5,13 +5,17 @@ the differences the served documents name; and the error bodies each version pub
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from starlette.routing import Route
 
+from gateway.app import create_app
 from gateway.rest.legacy.openapi import openapi_path, reference_document, served_document
 from gateway.rest.versions import legacy_routes
-from gateway.sandbox.reference import LEAD_PROVIDER_NAMES
+from gateway.sandbox.cases import Case, case_id
+from gateway.sandbox.reference import AMBITION, LEAD_PROVIDER_NAMES
 from tests.rest.support import ACCESS_DENIED, BAD_BODY, BAD_PAGE, BAD_UPDATED_SINCE, headers_for
 from tests.rest.v1.legacy import NOT_FOUND, VERSIONS, action_body, contract_errors, error_body_errors, path
 
@@ -143,3 +147,26 @@ class TestRoutes:
             for method in item
         }
         assert routed == documented
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+class TestSharedMachinery:
+    async def test_time_travel_moves_a_leaving_registration_to_withdrawn_once_its_date_has_passed(
+        self, readonly_db, client, version
+    ):
+        url = path(version, f"{PARTICIPANTS}/{case_id(Case.LEAVING_ECT)}")
+        today = await client.get(url, headers=await headers_for(readonly_db, AMBITION))
+        later = (datetime.now(UTC) + timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        travelled = await client.get(url, headers=await headers_for(readonly_db, AMBITION, server_date=later))
+        assert today.json()["data"]["attributes"]["status"] == "active"
+        assert travelled.json()["data"]["attributes"]["status"] == "withdrawn"
+
+    async def test_the_rate_limit_counts_legacy_requests_too(self, readonly_db, version):
+        app = create_app(rate_limit=2)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        headers = await headers_for(readonly_db, AMBITION)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as limited:
+            answers = [await limited.get(path(version, DECLARATIONS), headers=headers) for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        assert answers[-1].json() == {"error": "Retry later"}
+        assert "retry-after" in answers[-1].headers
