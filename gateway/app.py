@@ -23,6 +23,7 @@ from gateway.rest.errors import rest_exception_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.rest.routes import rest_routes
 from gateway.security_headers import SecurityHeadersMiddleware
+from gateway.rest.versions import legacy_routes
 from gateway.time_travel import TimeTravelMiddleware
 
 
@@ -53,6 +54,7 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
         *rest_routes(),
         *page_routes(),
         *([Route(metrics.PATH, metrics.metrics_endpoint)] if settings.metrics else []),
+        *legacy_routes(),
     ]
     return Starlette(
         routes=routes,

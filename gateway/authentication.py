@@ -15,6 +15,7 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.rest.documents import OPENAPI_DOCUMENTS
 from gateway.db.engine import read_connection
 from gateway.domain import rate_limits, tokens
 from gateway.domain.callers import Caller
@@ -23,8 +24,8 @@ from gateway.rate_limiting import send_too_many_requests
 ACCESS_DENIED_BODY = orjson.dumps({"error": "HTTP Token: Access denied"})
 REST_PREFIX = "/api/"
 GRAPHQL_PATH = "/graphql"
-# Public information (DfE publishes its Swagger docs): the OpenAPI document and the docs page need no token.
-PUBLIC_PATHS = frozenset({"/api/v3/openapi.json", "/api/docs"})
+# Public information (DfE publishes its Swagger docs): the OpenAPI documents and the docs page need no token.
+PUBLIC_PATHS = frozenset({path for _name, path in OPENAPI_DOCUMENTS} | {"/api/docs"})
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -52,6 +53,7 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        # The OpenAPI document is public information (DfE publishes its Swagger docs): no token needed.
         if not (path.startswith(REST_PREFIX) or path.rstrip("/") == GRAPHQL_PATH) or path in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return

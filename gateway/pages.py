@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gateway.rest.routes import OPENAPI_DOCUMENTS
+from gateway.rest.documents import OPENAPI_DOCUMENTS
 
 STATIC_PREFIX = "/static"
 DOCS_PATH = "/api/docs"

@@ -15,7 +15,7 @@ from graphql import parse, validate
 
 from gateway.graphql.schema import schema
 from gateway.pages import documents_block
-from gateway.rest.routes import OPENAPI_DOCUMENTS
+from gateway.rest.documents import OPENAPI_DOCUMENTS
 from gateway.vocabulary import Role
 from tests.support import bearer, issue_token
 

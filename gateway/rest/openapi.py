@@ -68,9 +68,11 @@ from typing import Any
 import orjson
 import yaml
 
+from gateway.rest.documents import openapi_path
+
 REFERENCE_FILE = "lead-provider-api-v3.openapi.json"
 NEWER_REFERENCE_FILE = "ecf2-lead-provider-api-v3.swagger.yaml"
-OPENAPI_PATH = "/api/v3/openapi.json"
+OPENAPI_PATH = openapi_path("v3")
 JSON = "application/json"
 SCHEMAS = "#/components/schemas/"
 

@@ -29,10 +29,6 @@ from gateway.rest.openapi import OPENAPI_PATH
 
 V3 = "/api/v3"
 
-OPENAPI_DOCUMENTS: tuple[tuple[str, str], ...] = (("Lead provider API v3", OPENAPI_PATH),)
-"""(name, path) of every OpenAPI document served, oldest version first: GET /api/docs shows each of them."""
-
-
 def rest_routes() -> list[BaseRoute]:
     return [
         Route(f"{V3}/openapi.json", openapi.document_endpoint(), methods=["GET"]),

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import httpx
 from playwright.async_api import expect
 
-from gateway.rest.routes import OPENAPI_DOCUMENTS
+from gateway.rest.documents import OPENAPI_DOCUMENTS
 from tests.browser.conftest import BrowserPage, Gateway
 
 TIMEOUT = 30_000  # ms
