@@ -12,6 +12,7 @@ from typing import Any
 from gateway.domain.participants.enrolments import EnrolmentRow
 from gateway.domain.participants.queries import ParticipantIdChangeRow, ParticipantRow
 from gateway.rest.rendering import Serializer, resource
+from gateway.vocabulary import ParticipantStatus
 
 
 def participant(row: ParticipantRow) -> dict[str, Any]:
@@ -42,11 +43,17 @@ def enrolment(row: EnrolmentRow) -> dict[str, Any]:
         **_who(row),
         "working_pattern": row.working_pattern,
         **_training(row),
+        "participant_status": _newer_participant_status(row.participant_status),
         "induction_end_date": row.induction_end_date,
         "most_recent_induction_period_end_date": row.most_recent_induction_period_end_date,
         "overall_induction_start_date": row.overall_induction_start_date,
         **_mentor_funding(row),
     }
+
+
+def _newer_participant_status(status: ParticipantStatus) -> ParticipantStatus:
+    # The newer document has no "withdrawn": a participant the school withdrew has left it.
+    return ParticipantStatus.LEFT if status == ParticipantStatus.WITHDRAWN else status
 
 
 def ecf_enrolment(row: EnrolmentRow) -> dict[str, Any]:
