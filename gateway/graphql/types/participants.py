@@ -9,6 +9,7 @@ caller may read of them (name, email, TRN), as the unfunded mentors list does.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -180,8 +181,11 @@ class Participant:
     enrolments: list[Enrolment] = strawberry.field(
         description="Information about the course(s) the participant is enroled in: at most one per role, ECT first."
     )
-    participant_id_changes: list[ParticipantIdChange] = strawberry.field(
-        description="Information about the Participant ID changes."
+    participant_id_changes: list[ParticipantIdChange] = relation(
+        lambda loaders: loaders.participant_id_changes_by_participant,
+        key="id",
+        many=True,
+        description="Information about the Participant ID changes.",
     )
     transfers: list[Transfer] = relation(
         lambda loaders: loaders.transfers_by_participant,
@@ -236,10 +240,11 @@ class ParticipantQuery:
             lead_provider_id=parse_id(lead_provider_id),
         )
         return await connection_of(
-            ctx, queries.list_participants, queries.count_participants, filters,
+            ctx, partial(queries.list_participants, with_id_changes=False), queries.count_participants, filters,
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
     @strawberry.field(description="One participant; null with a NOT_FOUND error if you neither train nor trained them.")
     async def participant(self, info: Info, id: strawberry.ID) -> Participant | None:
-        return await queries.get_participant(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        ctx = info.context
+        return await queries.get_participant(ctx.conn, ctx.caller, parse_id(id), with_id_changes=False)  # type: ignore[return-value]
