@@ -34,9 +34,15 @@ class Relation:
     """True when the loader returns a list per key (one-to-many)."""
     key_list: bool = False
     """True when the parent's attribute is itself a list of keys (``load_many``)."""
+    attribute: str | None = None
+    """The field is this attribute of the loaded value (facts read apart from the parent row, such as a
+    school's cohort flags), instead of the loaded value itself. Only for one-to-one relations."""
 
     def resolver(self) -> Callable[..., Any]:
-        loader, key, many, key_list = self.loader, self.key, self.many, self.key_list
+        loader, key, many, key_list, attribute = self.loader, self.key, self.many, self.key_list, self.attribute
+        if attribute is not None:
+            assert not (many or key_list), "an attribute of a one-to-one relation only"
+            return self._attribute_resolver(attribute)
 
         def resolve(root: Any, info: Info) -> Any:
             value = getattr(root, key)
@@ -57,8 +63,31 @@ class Relation:
 
         return resolve
 
+    def _attribute_resolver(self, attribute: str) -> Callable[..., Any]:
+        loader, key = self.loader, self.key
+
+        def resolve(root: Any, info: Info) -> Any:
+            value = getattr(root, key)
+            if value is None:
+                return None
+            context = info.context
+            dataloader = loader(context.loaders)
+            loaded = context.loaded.get(dataloader)
+            if loaded is not None:
+                found = loaded.get(value, _NOT_LOADED)
+                if found is not _NOT_LOADED:
+                    return None if found is None else getattr(found, attribute)
+            return _attribute_of(dataloader.load(value), attribute)
+
+        return resolve
+
 
 _NOT_LOADED = object()
+
+
+async def _attribute_of(loading: Awaitable[Any], attribute: str) -> Any:
+    found = await loading
+    return None if found is None else getattr(found, attribute)
 
 
 async def _present(loading: Awaitable[list[Any]]) -> list[Any]:
@@ -66,9 +95,15 @@ async def _present(loading: Awaitable[list[Any]]) -> list[Any]:
 
 
 def relation(
-    loader: Callable[[Loaders], DataLoader], *, key: str, many: bool = False, key_list: bool = False, description: str
+    loader: Callable[[Loaders], DataLoader],
+    *,
+    key: str,
+    many: bool = False,
+    key_list: bool = False,
+    attribute: str | None = None,
+    description: str,
 ) -> Any:
-    declared = Relation(loader=loader, key=key, many=many, key_list=key_list)
+    declared = Relation(loader=loader, key=key, many=many, key_list=key_list, attribute=attribute)
     return strawberry.field(resolver=declared.resolver(), description=description, metadata={RELATION: declared})
 
 

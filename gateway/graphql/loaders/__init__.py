@@ -31,7 +31,7 @@ from gateway.graphql.loaders.partnerships import (
     PartnershipsByDeliveryPartnerLoader,
     PartnershipsBySchoolAndCohortLoader,
 )
-from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader
+from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader, SchoolCohortFlagsLoader
 from gateway.graphql.loaders.declarations import (
     DeclarationByIdLoader,
     DeclarationsByParticipantLoader,
@@ -93,6 +93,10 @@ class Loaders:
     @cached_property
     def school_by_id_and_cohort(self) -> SchoolByIdAndCohortLoader:
         return SchoolByIdAndCohortLoader(self.conn, self.caller)
+
+    @cached_property
+    def school_cohort_flags(self) -> SchoolCohortFlagsLoader:
+        return SchoolCohortFlagsLoader(self.conn, self.caller)
 
     @cached_property
     def partnership_by_id(self) -> PartnershipByIdLoader:

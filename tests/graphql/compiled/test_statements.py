@@ -96,6 +96,10 @@ LOOKUP_FIELDS = """
 """
 
 
+_SCHOOL_FLAGS = "school_cohorts.induction_tutor_name"
+"""Only the statement of a school's cohort flags reads it."""
+
+
 def _lookup(extra: str = "") -> str:
     return f"query Lookup($id: ID!) {{ participant(id: $id) {{ {LOOKUP_FIELDS} {extra} }} }}"
 
@@ -136,17 +140,21 @@ class TestLookupStatements:
         assert len(statements) == 6
         assert not any("participant_id_changes" in s for s in statements)
         assert not any("provider_relationships" in s for s in statements)
+        assert not any(_SCHOOL_FLAGS in s for s in statements)
 
     @pytest.mark.parametrize(
-        "extra, table",
+        "extra, marker, added",
         [
-            ("participantIdChanges { fromParticipantId changedAt }", "participant_id_changes"),
-            ("enrolments { deliveryPartner { cohort cohorts { year } } }", "provider_relationships"),
+            ("participantIdChanges { fromParticipantId changedAt }", "participant_id_changes", 1),
+            # a partner's cohorts: its years, then their cohort rows
+            ("enrolments { deliveryPartner { cohort cohorts { year } } }", "provider_relationships", 2),
+            ("enrolments { school { inPartnership inductionProgrammeChoice expressionOfInterest inductionTutorName } }",
+             _SCHOOL_FLAGS, 1),
         ],
-        ids=["id changes", "partner cohorts"],
-    )
-    async def test_a_selected_relation_adds_its_statement(
-        self, readonly_db, paths, callers, sandbox_ids, compiled, extra, table
+        ids=["id changes", "partner cohorts", "school flags"],
+    )  # fmt: skip
+    async def test_a_selected_relation_adds_its_statements(
+        self, readonly_db, paths, callers, sandbox_ids, compiled, extra, marker, added
     ):
         participant_id = sandbox_ids["declarations ect"]
         query = _lookup(extra)
@@ -159,6 +167,5 @@ class TestLookupStatements:
             paths, readonly_db.engine, callers[AMBITION], query, participant_id, compiled=compiled
         )
 
-        added = len(selected) - len(plain)
-        assert added == (1 if table == "participant_id_changes" else 2)  # a partner's cohorts: years, then cohorts
-        assert any(table in s for s in selected)
+        assert len(selected) - len(plain) == added
+        assert any(marker in s for s in selected)
