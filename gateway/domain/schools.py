@@ -16,16 +16,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.tables import Cohort, Partnership, School, SchoolCohort, TrainingPeriod
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.filters import parse_cohort_years
-from gateway.domain.keys import chunked, key_in
+from gateway.domain.keys import chunked, key_param
 from gateway.domain.paging import Page, SortKey, count_rows, windowed
 from gateway.vocabulary import InductionProgrammeChoice, TrainingProgramme
 
@@ -292,16 +293,34 @@ async def get_school(
     return _row(row, _interested_provider(caller, lead_provider_id), with_flags=with_flags)
 
 
-def _where_keys(conn: AsyncConnection, stmt: Select, school_ids: Sequence[uuid.UUID], cohort_ids: Sequence[uuid.UUID]):
+def _where_keys(dialect_name: str, stmt: Select) -> Select:
     # One key list per column keeps one array parameter per column on PostgreSQL; pairs not asked
     # for (the cross product of the two lists) are dropped by the caller. Keys of a page share few cohorts.
-    return stmt.where(key_in(conn, _schools.c.id, school_ids), key_in(conn, _cohorts.c.id, cohort_ids))
+    return stmt.where(
+        key_param(dialect_name, _schools.c.id, "school_ids"), key_param(dialect_name, _cohorts.c.id, "cohort_ids")
+    )
+
+
+# Built once per shape (dialect, and for the flags whether one provider's interest is asked for), executed
+# with new keys: a request spends no time building or compiling them (SQLAlchemy memoizes a statement's
+# cache key, and the engine's compiled cache holds its SQL).
+@cache
+def _schools_by_key_statement(dialect_name: str) -> Select:
+    return _where_keys(dialect_name, select(*_SCHOOL_COLUMNS).select_from(_school_in_cohort_from()))
+
+
+@cache
+def _flags_by_key_statement(dialect_name: str, one_provider: bool) -> Select:
+    interested = bindparam("interest_of", type_=_partnerships.c.lead_provider_id.type) if one_provider else None
+    stmt = select(_schools.c.id, _cohorts.c.id.label("cohort_id"), *_flag_columns(interested))
+    return _where_keys(dialect_name, stmt.select_from(_school_in_cohort_from()))
 
 
 async def schools_by_id_and_cohort(
-    conn: AsyncConnection, caller: Caller, keys: Sequence[tuple[uuid.UUID, uuid.UUID]], *, with_flags: bool = True
+    conn: AsyncConnection, caller: Caller, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]
 ) -> dict[tuple[uuid.UUID, uuid.UUID], SchoolRow]:
-    """Schools as seen in a cohort, keyed by ``(school_id, cohort_id)``.
+    """Schools as seen in a cohort, keyed by ``(school_id, cohort_id)``, without their flags (read them
+    by ``flags_key`` with ``school_cohort_flags``, when needed).
 
     Relations (a partnership's school) reach the school the related record
     names, whether or not it is listed in the cohort.
@@ -310,11 +329,11 @@ async def schools_by_id_and_cohort(
     found: dict[tuple[uuid.UUID, uuid.UUID], SchoolRow] = {}
     cohort_ids = list({cohort_id for _, cohort_id in wanted})
     interest_of = _interested_provider(caller)
+    stmt = _schools_by_key_statement(conn.dialect.name)
     for school_ids in chunked([school_id for school_id, _ in wanted]):
-        stmt = _where_keys(conn, _in_cohort(caller, with_flags=with_flags), school_ids, cohort_ids)
-        for row in await conn.execute(stmt):
+        for row in await conn.execute(stmt, {"school_ids": school_ids, "cohort_ids": cohort_ids}):
             if (row.id, row.cohort_id) in wanted:
-                found[(row.id, row.cohort_id)] = _row(row, interest_of, with_flags=with_flags)
+                found[(row.id, row.cohort_id)] = _row(row, interest_of, with_flags=False)
     return found
 
 
@@ -328,13 +347,12 @@ async def school_cohort_flags(
         by_interest.setdefault(interest_of, set()).add((school_id, cohort_id))
     found: dict[FlagsKey, SchoolCohortFlags] = {}
     for interest_of, wanted in by_interest.items():
-        columns = _flag_columns(_interested_provider(caller, interest_of))
+        interested = _interested_provider(caller, interest_of)
+        stmt = _flags_by_key_statement(conn.dialect.name, interested is not None)
         cohort_ids = list({cohort_id for _, cohort_id in wanted})
         for school_ids in chunked([school_id for school_id, _ in wanted]):
-            stmt = select(_schools.c.id, _cohorts.c.id.label("cohort_id"), *columns).select_from(
-                _school_in_cohort_from()
-            )
-            for row in await conn.execute(_where_keys(conn, stmt, school_ids, cohort_ids)):
+            params = {"school_ids": school_ids, "cohort_ids": cohort_ids, "interest_of": interested}
+            for row in await conn.execute(stmt, params):
                 if (row.id, row.cohort_id) in wanted:
                     found[(row.id, row.cohort_id, interest_of)] = _flags_of(row)
     return found

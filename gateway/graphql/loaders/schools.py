@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 from gateway.domain import schools
 from gateway.domain.schools import FlagsKey, SchoolCohortFlags, SchoolRow
@@ -13,7 +12,7 @@ from gateway.graphql.loaders.base import LookupLoader
 class SchoolByIdAndCohortLoader(LookupLoader[tuple[uuid.UUID, uuid.UUID], SchoolRow | None]):
     """Keyed by ``(school_id, cohort_id)``. The flags are a relation of their own (SchoolCohortFlagsLoader)."""
 
-    lookup = staticmethod(partial(schools.schools_by_id_and_cohort, with_flags=False))
+    lookup = staticmethod(schools.schools_by_id_and_cohort)
 
 
 class SchoolCohortFlagsLoader(LookupLoader[FlagsKey, SchoolCohortFlags | None]):
