@@ -14,7 +14,7 @@ interest of any provider, or of the one they name with ``lead_provider_id``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from datetime import datetime
@@ -127,45 +127,63 @@ def parse_school_cohort(value: str) -> int | None:
     return years[0] if len(years) == 1 else None
 
 
-def _partnered(lead_provider_id: uuid.UUID | None = None) -> ColumnElement[bool]:
+Within = Callable[[ColumnElement], ColumnElement[bool]]
+"""Narrows a subquery to the schools its statement asks for, given the subquery table's school column: the
+flags of a page's schools then read those schools' periods and partnerships, not every school's (an EXISTS
+in a select list may be planned as a hash over its whole table, built once per execution)."""
+
+
+def _bounds(within: Within | None, column: ColumnElement) -> list[ColumnElement[bool]]:
+    return [] if within is None else [within(column)]
+
+
+def _partnered(lead_provider_id: uuid.UUID | None = None, within: Within | None = None) -> ColumnElement[bool]:
     """The school has a partnership in the cohort (of the given lead provider, or of any)."""
     conditions = [_partnerships.c.school_id == _schools.c.id, _partnerships.c.cohort_id == _cohorts.c.id]
     if lead_provider_id is not None:
         conditions.append(_partnerships.c.lead_provider_id == lead_provider_id)
-    return exists().where(*conditions)
+    return exists().where(*conditions, *_bounds(within, _partnerships.c.school_id))
 
 
-def _has_period(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+def _has_period(*conditions: ColumnElement[bool], within: Within | None = None) -> ColumnElement[bool]:
     """Some training period at the school in the cohort meets ``conditions``."""
-    return exists().where(_periods.c.school_id == _schools.c.id, _periods.c.cohort_id == _cohorts.c.id, *conditions)
+    return exists().where(
+        _periods.c.school_id == _schools.c.id,
+        _periods.c.cohort_id == _cohorts.c.id,
+        *conditions,
+        *_bounds(within, _periods.c.school_id),
+    )
 
 
-def _expression_of_interest(lead_provider_id: uuid.UUID | None) -> ColumnElement[bool]:
+def _expression_of_interest(lead_provider_id: uuid.UUID | None, within: Within | None = None) -> ColumnElement[bool]:
     """A training period chose the provider (interest or partnership); stays true once the provider partners the school."""
     if lead_provider_id is None:  # an analyst looking at every provider
         chosen = or_(
             _periods.c.expression_of_interest_lead_provider_id.is_not(None), _periods.c.partnership_id.is_not(None)
         )
-        return or_(_partnered(), _has_period(chosen))
-    own_partnerships = select(_partnerships.c.id).where(_partnerships.c.lead_provider_id == lead_provider_id)
+        return or_(_partnered(within=within), _has_period(chosen, within=within))
+    own_partnerships = select(_partnerships.c.id).where(
+        _partnerships.c.lead_provider_id == lead_provider_id, *_bounds(within, _partnerships.c.school_id)
+    )
     chosen = or_(
         _periods.c.expression_of_interest_lead_provider_id == lead_provider_id,
         _periods.c.partnership_id.in_(own_partnerships),
     )
-    return or_(_partnered(lead_provider_id), _has_period(chosen))
+    return or_(_partnered(lead_provider_id, within), _has_period(chosen, within=within))
 
 
-_induction_programme_choice = case(
-    (
-        _has_period(_periods.c.training_programme == TrainingProgramme.PROVIDER_LED.value),
-        InductionProgrammeChoice.PROVIDER_LED.value,
-    ),
-    (
-        _has_period(_periods.c.training_programme == TrainingProgramme.SCHOOL_LED.value),
-        InductionProgrammeChoice.SCHOOL_LED.value,
-    ),
-    else_=InductionProgrammeChoice.NOT_YET_KNOWN.value,
-)
+def _induction_programme_choice(within: Within | None = None) -> ColumnElement[str]:
+    return case(
+        (
+            _has_period(_periods.c.training_programme == TrainingProgramme.PROVIDER_LED.value, within=within),
+            InductionProgrammeChoice.PROVIDER_LED.value,
+        ),
+        (
+            _has_period(_periods.c.training_programme == TrainingProgramme.SCHOOL_LED.value, within=within),
+            InductionProgrammeChoice.SCHOOL_LED.value,
+        ),
+        else_=InductionProgrammeChoice.NOT_YET_KNOWN.value,
+    )
 
 
 def _interested_provider(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> uuid.UUID | None:
@@ -190,11 +208,11 @@ _SCHOOL_COLUMNS = (
 )
 
 
-def _flag_columns(interested: uuid.UUID | None) -> tuple[ColumnElement, ...]:
+def _flag_columns(interested: uuid.UUID | None, within: Within | None = None) -> tuple[ColumnElement, ...]:
     return (
-        _partnered().label("in_partnership"),
-        _induction_programme_choice.label("induction_programme_choice"),
-        _expression_of_interest(interested).label("expression_of_interest"),
+        _partnered(within=within).label("in_partnership"),
+        _induction_programme_choice(within).label("induction_programme_choice"),
+        _expression_of_interest(interested, within).label("expression_of_interest"),
         _school_cohorts.c.induction_tutor_name,
         _school_cohorts.c.induction_tutor_email,
     )
@@ -312,7 +330,11 @@ def _schools_by_key_statement(dialect_name: str) -> Select:
 @cache
 def _flags_by_key_statement(dialect_name: str, one_provider: bool) -> Select:
     interested = bindparam("interest_of", type_=_partnerships.c.lead_provider_id.type) if one_provider else None
-    stmt = select(_schools.c.id, _cohorts.c.id.label("cohort_id"), *_flag_columns(interested))
+
+    def within(school_column: ColumnElement) -> ColumnElement[bool]:
+        return key_param(dialect_name, school_column, "school_ids")
+
+    stmt = select(_schools.c.id, _cohorts.c.id.label("cohort_id"), *_flag_columns(interested, within))
     return _where_keys(dialect_name, stmt.select_from(_school_in_cohort_from()))
 
 
