@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ColumnElement, Date, Select, or_, select
+from sqlalchemy import ColumnElement, Date, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -22,7 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from gateway.db.tables import Cohort, Declaration, Partnership, TrainingPeriod, TrainingRecord
 from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
-from gateway.domain.keys import chunked, key_in
+from gateway.domain.keys import chunked, key_in, key_param
 from gateway.domain.paging import Page, SortKey, count_rows, ordered, windowed
 from gateway.vocabulary import BILLABLE_STATES, CourseIdentifier, DeclarationState, DeclarationType
 
@@ -236,19 +237,28 @@ async def declarations_by_id(
     return found
 
 
+@cache
+def _by_participant_statement(dialect_name: str, scoped: bool) -> Select:
+    """Built once per shape (dialect, and whether one provider's view is asked for) and executed with new
+    keys, so a request spends no time building it (SQLAlchemy memoizes its cache key; the engine's
+    compiled cache holds its SQL)."""
+    lead_provider_id = bindparam("lead_provider_id", type_=_declarations.c.lead_provider_id.type) if scoped else None
+    within = key_param(dialect_name, _declarations.c.participant_id, "participant_ids")
+    stmt = select(*_COLUMNS).select_from(_from_clause()).where(within)
+    if lead_provider_id is not None:
+        stmt = stmt.where(_seen_by(lead_provider_id, within))
+    return ordered(stmt, SORTABLE, _declarations.c.id, DEFAULT_ORDER)
+
+
 async def declarations_by_participant(
     conn: AsyncConnection, caller: Caller, participant_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[DeclarationRow]]:
     """Each participant's declarations visible to the caller, oldest first."""
     found: dict[uuid.UUID, list[DeclarationRow]] = defaultdict(list)
+    lead_provider_id = None if caller.reads_everything else caller.require_lead_provider()
+    stmt = _by_participant_statement(conn.dialect.name, lead_provider_id is not None)
     for chunk in chunked(participant_ids):
-        stmt = ordered(
-            _visible_to(caller, within=key_in(conn, _declarations.c.participant_id, chunk)),
-            SORTABLE,
-            _declarations.c.id,
-            DEFAULT_ORDER,
-        )
-        for r in await conn.execute(stmt):
+        for r in await conn.execute(stmt, {"participant_ids": chunk, "lead_provider_id": lead_provider_id}):
             found[r.participant_id].append(declaration_row(r))
     return found
 
