@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="print read-path timings against the floor (hand-written SQL + orjson)")
     bench.add_argument("--participants", type=int, default=1000)
     bench.add_argument("--rounds", type=int, default=20)
+    bench.add_argument(
+        "--scales",
+        type=lambda text: [int(n) for n in text.split(",")],
+        help="the sync page at these seed scales, e.g. 5,100 (SQLite files, or a {scale} in DATABASE_URL)",
+    )
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
 
@@ -273,7 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "bench":
         from gateway.bench import run_bench
 
-        asyncio.run(run_bench(participants=args.participants, rounds=args.rounds))
+        asyncio.run(
+            run_bench(participants=args.participants, rounds=args.rounds, scales=args.scales, as_json=args.json)
+        )
     return 0
 
 

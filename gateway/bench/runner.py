@@ -14,14 +14,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 import zlib
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -73,41 +74,87 @@ class Sample:
         return ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
 
 
-async def run_bench(*, participants: int = 1000, rounds: int = 20, concurrency: int = 4, seconds: float = 2.0) -> None:
-    url, where = await _database(participants)
+def _log(*parts: object) -> None:
+    print(*parts, file=sys.stderr if _LOG_TO_STDERR else sys.stdout, flush=True)
+
+
+_LOG_TO_STDERR = False
+
+
+@dataclass
+class _Setup:
+    scale: int | None
+    url: str
+    where: str
+    provider: str
+    available: int
+    token: str
+
+
+async def run_bench(
+    *,
+    participants: int = 1000,
+    rounds: int = 20,
+    concurrency: int = 4,
+    seconds: float = 2.0,
+    scales: list[int] | None = None,
+    as_json: bool = False,
+) -> None:
+    """``scales``: the sync page on one database per scale (interleaved), and the lookup on the first;
+    ``as_json``: the figures as one JSON object on stdout (progress goes to stderr)."""
+    global _LOG_TO_STDERR
+    _LOG_TO_STDERR = as_json
+    setups = [await _setup(participants, scale) for scale in (scales or [None])]
+    first = min(participants, min(s.available for s in setups))
+    for setup in setups:
+        _log(f"gateway bench: {setup.where}")
+        _log(f"  provider: {setup.provider}, sync page of {first} participants (of {setup.available})")
+    _log(f"{rounds} rounds, paths and scales interleaved")
+    with ExitStack() as stack:
+        servers = [stack.enter_context(_server(setup.url)) for setup in setups]
+        async with AsyncExitStack() as clients:
+            requests = []
+            for setup, (base, _pid) in zip(setups, servers):
+                http = await clients.enter_async_context(
+                    # Uncompressed unless a figure says otherwise: the read paths are compared on the same bytes.
+                    httpx.AsyncClient(
+                        base_url=base,
+                        headers={"Authorization": f"Bearer {setup.token}", "Accept-Encoding": "identity"},
+                        timeout=300,
+                    )
+                )
+                requests.append(await _prepared(_Requests(http, first)))
+            syncs = await _timed(requests, "sync", rounds)
+            lookup = (await _timed(requests[:1], "lookup", max(rounds, 50)))[0]
+            throughput, cpu = await _throughput(requests[0], servers[0][1], concurrency, seconds)
+            gzipped = await _gzip_cost(requests[0], rounds)
+    figures = _figures(setups, first, syncs, lookup, throughput, cpu, concurrency)
+    figures["gzip"] = _gzip_figures(gzipped)
+    if as_json:
+        print(orjson.dumps(figures, option=orjson.OPT_INDENT_2).decode())
+    else:
+        _report(figures, concurrency, seconds)
+        _report_gzip(gzipped)
+
+
+async def _setup(participants: int, scale: int | None) -> _Setup:
+    url, where = await _database(participants, scale)
     engine = build_engine(url)
     try:
         provider_id, provider, available = await _biggest_provider(engine)
         token = await _token(engine, provider_id)
     finally:
         await engine.dispose()
-    first = min(participants, available)
-    print(f"gateway bench: {where}", flush=True)
-    print(
-        f"provider: {provider}, sync page of {first} participants (of {available}); {rounds} rounds, paths interleaved",
-        flush=True,
-    )
-    if available < participants:
-        print(
-            f"  (the data set holds only {available} of this provider's participants: seed a larger scale for {participants})"
-        )
+    return _Setup(scale, url, where, provider, available, token)
 
-    with _server(url) as base:
-        # Uncompressed unless a figure says otherwise: the read paths are compared on the same bytes.
-        headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=300) as http:
-            requests = _Requests(http, first)
-            page = (await requests.send(NORMAL, "sync")).json()
-            if not page.get("data"):
-                raise SystemExit(f"the sync query failed: {page.get('errors')}")
-            requests.lookup_id = page["data"]["participants"]["edges"][0]["node"]["id"]
-            await _check_identical(requests)
-            sync = await _timed(requests, "sync", rounds)
-            lookup = await _timed(requests, "lookup", max(rounds, 50))
-            throughput = await _throughput(requests, concurrency, seconds)
-            gzipped = await _gzip_cost(requests, rounds)
-    _report(sync, lookup, throughput, concurrency, seconds)
-    _report_gzip(gzipped)
+
+async def _prepared(requests: _Requests) -> _Requests:
+    page = (await requests.send(NORMAL, "sync")).json()
+    if not page.get("data"):
+        raise SystemExit(f"the sync query failed: {page.get('errors')}")
+    requests.lookup_id = page["data"]["participants"]["edges"][0]["node"]["id"]
+    await _check_identical(requests)
+    return requests
 
 
 class _Requests:
@@ -134,21 +181,25 @@ async def _check_identical(requests: _Requests) -> None:
     for query in ("sync", "lookup"):
         compiled, normal = (await requests.send(COMPILED, query)).content, (await requests.send(NORMAL, query)).content
         verdict = "identical bytes" if compiled == normal else "DIFFERENT BYTES (a bug: please report it)"
-        print(f"{query}: compiled and normal answers are {verdict}", flush=True)
+        _log(f"{query}: compiled and normal answers are {verdict}")
 
 
-async def _timed(requests: _Requests, query: str, rounds: int) -> dict[str, Sample]:
-    samples = {path: Sample() for path in PATHS}
-    for path in PATHS:  # warm: plans compiled, caches filled, connections open
-        await requests.send(path, query)
+async def _timed(each: list[_Requests], query: str, rounds: int) -> list[dict[str, Sample]]:
+    """Samples per path for each set of requests (one per scale), every path and scale taking turns."""
+    samples = [{path: Sample() for path in PATHS} for _ in each]
+    for requests in each:
+        for path in PATHS:  # warm: plans compiled, caches filled, connections open
+            await requests.send(path, query)
+    turns = [(i, path) for i in range(len(each)) for path in PATHS]
     for n in range(rounds):
-        for path in PATHS[n % 3 :] + PATHS[: n % 3]:  # each path goes first in turn
+        shift = n % len(turns)
+        for i, path in turns[shift:] + turns[:shift]:  # each goes first in turn
             started = time.perf_counter()
-            response = await requests.send(path, query)
-            samples[path].seconds.append(time.perf_counter() - started)
+            response = await each[i].send(path, query)
+            samples[i][path].seconds.append(time.perf_counter() - started)
             response.raise_for_status()
-            samples[path].statements = int(response.headers.get("x-bench-statements", "0"))
-            samples[path].size = len(response.content)
+            samples[i][path].statements = int(response.headers.get("x-bench-statements", "0"))
+            samples[i][path].size = len(response.content)
     return samples
 
 
@@ -186,13 +237,27 @@ async def _gzip_cost(requests: _Requests, rounds: int) -> GzipCost:
     return GzipCost(plain=plain, gzipped=gzipped, wire_bytes=wire, compress_seconds=compress_seconds)
 
 
-async def _throughput(requests: _Requests, concurrency: int, seconds: float) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU of a process so far (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _throughput(
+    requests: _Requests, server_pid: int, concurrency: int, seconds: float
+) -> tuple[dict[str, float], dict[str, float | None]]:
+    """Lookups per second with ``concurrency`` clients, and the server's CPU milliseconds per lookup, per path."""
     done = {path: 0 for path in PATHS}
     spent = {path: 0.0 for path in PATHS}
+    cpu: dict[str, float | None] = {path: 0.0 for path in PATHS}
     for _ in range(3):
         for path in PATHS:
             deadline = time.perf_counter() + seconds
             started = time.perf_counter()
+            cpu_before = _cpu_seconds(server_pid)
 
             async def client() -> int:
                 count = 0
@@ -203,32 +268,93 @@ async def _throughput(requests: _Requests, concurrency: int, seconds: float) -> 
 
             done[path] += sum(await asyncio.gather(*(client() for _ in range(concurrency))))
             spent[path] += time.perf_counter() - started
-    return {path: done[path] / spent[path] for path in PATHS}
+            cpu_after = _cpu_seconds(server_pid)
+            if cpu_before is None or cpu_after is None or cpu[path] is None:
+                cpu[path] = None
+            else:
+                cpu[path] += cpu_after - cpu_before
+    per_request = {path: None if cpu[path] is None else 1000 * cpu[path] / done[path] for path in PATHS}
+    return {path: done[path] / spent[path] for path in PATHS}, per_request
 
 
-def _report(
-    sync: dict[str, Sample], lookup: dict[str, Sample], throughput: dict[str, float], concurrency: int, seconds: float
-) -> None:
+def _figures(setups, first, syncs, lookup, throughput, cpu, concurrency) -> dict:
+    def sample(s: Sample, floor: Sample) -> dict:
+        return {
+            "median_ms": round(s.median * 1000, 2),
+            "p90_ms": round(s.p90 * 1000, 2),
+            "x_floor": round(s.median / floor.median, 3),
+            "statements": s.statements,
+            "bytes": s.size,
+        }
+
+    sync = [
+        {
+            "scale": setup.scale,
+            "database": setup.where,
+            "provider_participants": setup.available,
+            "paths": {path: sample(samples[path], samples[FLOOR]) for path in PATHS},
+        }
+        for setup, samples in zip(setups, syncs)
+    ]
+    figures: dict = {
+        "participants_per_page": first,
+        "sync": sync,
+        "lookup": {path: sample(lookup[path], lookup[FLOOR]) for path in PATHS},
+        "lookup_throughput": {
+            "clients": concurrency,
+            "requests_per_second": {path: round(throughput[path], 1) for path in PATHS},
+            "cpu_ms_per_request": {path: None if cpu[path] is None else round(cpu[path], 3) for path in PATHS},
+        },
+    }
+    compiled_cpu = cpu[COMPILED]
+    targets = {
+        "sync_compiled_x_floor_at_most_1.2": [s["paths"][COMPILED]["x_floor"] for s in sync],
+        "lookup_statements_at_most_4": lookup[COMPILED].statements,
+        "lookup_compiled_throughput_x_floor_at_least_1": round(throughput[COMPILED] / throughput[FLOOR], 3),
+        "lookup_compiled_cpu_ms_at_most_3": None if compiled_cpu is None else round(compiled_cpu, 3),
+    }
+    if len(sync) > 1:
+        targets["sync_compiled_largest_over_smallest_scale_at_most_1.3"] = round(
+            syncs[-1][COMPILED].median / syncs[0][COMPILED].median, 3
+        )
+    figures["targets"] = targets
+    return figures
+
+
+def _report(figures: dict, concurrency: int, seconds: float) -> None:
     print()
     header = f"{'':24}{'median':>10}{'p90':>10}{'x floor':>9}{'statements':>12}{'bytes':>12}"
-    for title, samples in (("provider sync query", sync), ("single participant lookup", lookup)):
+
+    def table(title: str, paths: dict) -> None:
         print(title)
         print(header)
-        floor = samples[FLOOR].median
         for path in PATHS:
-            s = samples[path]
+            s = paths[path]
             print(
-                f"  {path:22}{s.median * 1000:>8.1f}ms{s.p90 * 1000:>8.1f}ms{s.median / floor:>8.2f}x{s.statements:>12}{s.size:>12,}"
+                f"  {path:22}{s['median_ms']:>8.1f}ms{s['p90_ms']:>8.1f}ms{s['x_floor']:>8.2f}x"
+                f"{s['statements']:>12}{s['bytes']:>12,}"
             )
-        print(f"  compiled is {samples[NORMAL].median / samples[COMPILED].median:.1f}x faster than normal execution")
+        print(
+            f"  compiled is {paths[NORMAL]['median_ms'] / paths[COMPILED]['median_ms']:.1f}x faster than normal execution"
+        )
         print()
+
+    for sync in figures["sync"]:
+        scale = "" if sync["scale"] is None else f" at scale {sync['scale']}"
+        table(
+            f"provider sync query{scale} ({sync['provider_participants']} participants of the provider)", sync["paths"]
+        )
+    table("single participant lookup", figures["lookup"])
+    through = figures["lookup_throughput"]
     print(f"lookup throughput ({concurrency} concurrent clients, 3 x {seconds:g} s per path, interleaved)")
     for path in PATHS:
-        print(f"  {path:22}{throughput[path]:>8.0f} requests/s")
+        cpu = through["cpu_ms_per_request"][path]
+        cpu_text = "" if cpu is None else f"{cpu:>8.2f} ms CPU per request"
+        print(f"  {path:22}{through['requests_per_second'][path]:>8.0f} requests/s{cpu_text}")
     print()
     print("targets")
-    print(f"  sync query within 1.5x of the floor:        compiled {sync[COMPILED].median / sync[FLOOR].median:.2f}x")
-    print(f"  lookup throughput at least 2x normal's:     compiled {throughput[COMPILED] / throughput[NORMAL]:.2f}x")
+    for name, value in figures["targets"].items():
+        print(f"  {name}: {value}")
 
 
 def _report_gzip(cost: GzipCost) -> None:
@@ -247,11 +373,24 @@ def _report_gzip(cost: GzipCost) -> None:
     )
 
 
-async def _database(participants: int) -> tuple[str, str]:
-    """The database to bench on: DATABASE_URL as it is (seeded if empty), else a seeded SQLite file kept for reuse."""
-    scale = max(1, math.ceil(participants / PARTICIPANTS_PER_SCALE))
+def _gzip_figures(cost: GzipCost) -> dict:
+    return {
+        "level": compression.LEVEL,
+        "plain_bytes": cost.plain.size,
+        "wire_bytes": cost.wire_bytes,
+        "compress_cpu_ms": round(statistics.median(cost.compress_seconds) * 1000, 2),
+        "request_ms_gzip": round(cost.gzipped.median * 1000, 2),
+        "request_ms_plain": round(cost.plain.median * 1000, 2),
+    }
+
+
+async def _database(participants: int, scale: int | None = None) -> tuple[str, str]:
+    """The database to bench on: DATABASE_URL as it is (seeded if empty; with ``--scales``, a ``{scale}`` in it
+    names one existing database per scale), else a seeded SQLite file per scale kept for reuse."""
+    if scale is None:
+        scale = max(1, math.ceil(participants / PARTICIPANTS_PER_SCALE))
     if os.environ.get("DATABASE_URL"):
-        url = normalise_database_url(os.environ["DATABASE_URL"])
+        url = normalise_database_url(os.environ["DATABASE_URL"].replace("{scale}", str(scale)))
         where = f"DATABASE_URL ({url.split('@')[-1]})"
     else:
         path = Path(tempfile.gettempdir()) / f"gateway-bench-scale-{scale}.db"
@@ -308,7 +447,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(url: str) -> Iterator[str]:
+def _server(url: str) -> Iterator[tuple[str, int]]:
     """The bench app under uvicorn in a child process, on a free loopback port."""
     port = _free_port()
     command = [
@@ -328,7 +467,7 @@ def _server(url: str) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise SystemExit("the bench server did not answer /healthz")
-        yield base
+        yield base, child.pid
     finally:
         child.terminate()
         try:

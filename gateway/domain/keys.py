@@ -27,3 +27,11 @@ def key_in(conn_or_dialect_name, column, keys: Sequence):
     if name == "postgresql":
         return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
     return column.in_(list(keys))
+
+
+def key_param(dialect_name: str, column, name: str):
+    """``key_in`` with a named parameter instead of the values, for a statement built once per shape and
+    executed with new keys (``conn.execute(stmt, {name: keys})``)."""
+    if dialect_name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))

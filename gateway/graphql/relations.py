@@ -37,9 +37,15 @@ class Relation:
     """True when the loader returns a list per key (one-to-many)."""
     key_list: bool = False
     """True when the parent's attribute is itself a list of keys (``load_many``)."""
+    attribute: str | None = None
+    """The field is this attribute of the loaded value (facts read apart from the parent row, such as a
+    school's cohort flags), instead of the loaded value itself. Only for one-to-one relations."""
 
     def resolver(self) -> Callable[..., Any]:
-        loader, key, many, key_list = self.loader, self.key, self.many, self.key_list
+        loader, key, many, key_list, attribute = self.loader, self.key, self.many, self.key_list, self.attribute
+        if attribute is not None:
+            assert not (many or key_list), "an attribute of a one-to-one relation only"
+            return self._attribute_resolver(attribute)
 
         def resolve(root: Any, info: Info) -> Any:
             value = getattr(root, key)
@@ -60,8 +66,31 @@ class Relation:
 
         return resolve
 
+    def _attribute_resolver(self, attribute: str) -> Callable[..., Any]:
+        loader, key = self.loader, self.key
+
+        def resolve(root: Any, info: Info) -> Any:
+            value = getattr(root, key)
+            if value is None:
+                return None
+            context = info.context
+            dataloader = loader(context.loaders)
+            loaded = context.loaded.get(dataloader)
+            if loaded is not None:
+                found = loaded.get(value, _NOT_LOADED)
+                if found is not _NOT_LOADED:
+                    return None if found is None else getattr(found, attribute)
+            return _attribute_of(dataloader.load(value), attribute)
+
+        return resolve
+
 
 _NOT_LOADED = object()
+
+
+async def _attribute_of(loading: Awaitable[Any], attribute: str) -> Any:
+    found = await loading
+    return None if found is None else getattr(found, attribute)
 
 
 async def _present(loading: Awaitable[list[Any]]) -> list[Any]:
@@ -75,12 +104,13 @@ def relation(
     many: bool = False,
     key_list: bool = False,
     bound: int | None = None,
+    attribute: str | None = None,
     description: str,
 ) -> Any:
     """``bound``: for a list relation, the most rows one parent is expected to have (gateway.graphql.cost)."""
     if (many or key_list) != (bound is not None):
         raise ValueError("a list relation declares its bound (and only a list relation does)")
-    declared = Relation(loader=loader, key=key, many=many, key_list=key_list)
+    declared = Relation(loader=loader, key=key, many=many, key_list=key_list, attribute=attribute)
     metadata: dict[str, Any] = {RELATION: declared}
     if bound is not None:
         metadata[LIST_BOUND] = bound

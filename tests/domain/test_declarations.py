@@ -22,6 +22,7 @@ from gateway.domain.errors import NotFound
 from gateway.domain.paging import OffsetPage
 from gateway.vocabulary import DeclarationState, Role
 from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.support import StatementCounter
 
 ALL = OffsetPage(size=3000)
 
@@ -229,6 +230,17 @@ class TestGetDeclaration:
                 await get_declaration(conn, ANALYST, uuid.uuid4())
 
 
+def _subquery_after(statement: str, opening: str) -> str:
+    """The parenthesised subquery of ``statement`` that starts with ``opening``."""
+    start = statement.index(opening) + len(opening) - len("(SELECT")
+    depth = 0
+    for end, char in enumerate(statement[start:], start):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return statement[start : end + 1]
+    raise AssertionError("unbalanced subquery")
+
+
 class TestDeclarationsByParticipant:
     async def test_each_participant_gets_the_declarations_the_caller_sees_oldest_first(self, world):
         keys = [world.participants["moved_in"], world.participants["beta_only"]]
@@ -238,6 +250,17 @@ class TestDeclarationsByParticipant:
             world.declarations[n] for n in ("moved_in_started", "moved_in_retained_1", "moved_in_retained_3")
         ]
         assert world.participants["beta_only"] not in found
+
+    async def test_other_providers_declarations_are_looked_for_among_the_asked_participants_only(self, world, world_db):
+        # The arm adding other providers' declarations of the caller's trainees is bounded by the keys in hand:
+        # its subquery names the participants too, so its cost follows the batch, not the provider's data.
+        keys = [world.participants["moved_in"]]
+        async with read_connection() as conn:
+            with StatementCounter(world_db.db.engine) as counter:
+                found = await declarations_by_participant(conn, provider(world, "Alpha"), keys)
+        [statement] = counter.statements
+        assert "declarations.participant_id" in _subquery_after(statement, "IN (SELECT")
+        assert world.declarations["moved_in_started"] in [r.id for r in found[world.participants["moved_in"]]]
 
 
 class TestDeclarationsByStatement:

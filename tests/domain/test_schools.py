@@ -18,9 +18,11 @@ from gateway.domain.schools import (
     get_school,
     list_schools,
     parse_school_cohort,
+    school_cohort_flags,
     schools_by_id_and_cohort,
 )
 from gateway.vocabulary import InductionProgrammeChoice, Role, TrainingProgramme
+from tests.support import StatementCounter
 from tests.school_factories import (
     A_MOMENT,
     make_cohort,
@@ -368,6 +370,81 @@ class TestSchoolsByIdAndCohort:
 
         assert set(found) == {(first, world.cohort_2025), (second, world.cohort_2024)}
         assert found[(second, world.cohort_2024)].cohort == 2024
+
+
+class TestSchoolCohortFlags:
+    async def test_reads_what_the_list_reports_for_each_school(self, world):
+        partnered = await make_school(world.db, urn="100001")
+        await make_school_cohort(world.db, school_id=partnered, cohort_id=world.cohort_2025, tutor="Ann Tutor")
+        partnership = await world.partner(partnered, world.alpha)
+        await make_training_period(
+            world.db, school_id=partnered, cohort_id=world.cohort_2025, partnership_id=partnership
+        )
+        interested_elsewhere = await make_school(world.db, urn="100002")
+        await make_school_cohort(
+            world.db, school_id=interested_elsewhere, cohort_id=world.cohort_2025, tutor="Bo Tutor"
+        )
+        await make_training_period(
+            world.db,
+            school_id=interested_elsewhere,
+            cohort_id=world.cohort_2025,
+            programme=TrainingProgramme.SCHOOL_LED,
+            interested_lead_provider_id=world.beta,
+        )
+        alpha = world.provider(world.alpha)
+        listed = await _list(world, alpha)
+
+        async with read_connection(world.db.engine) as conn:
+            flags = await school_cohort_flags(conn, alpha, [row.flags_key for row in listed])
+
+        assert {key[0]: value for key, value in flags.items()} == {row.id: row.flags for row in listed}
+        assert flags[(partnered, world.cohort_2025, world.alpha)].induction_tutor_name == "Ann Tutor"
+        assert flags[(interested_elsewhere, world.cohort_2025, world.alpha)].induction_tutor_name is None
+
+    async def test_a_provider_reads_its_own_interest_whatever_the_key_names(self, world):
+        school = await make_school(world.db, urn="100001")
+        await make_school_cohort(world.db, school_id=school, cohort_id=world.cohort_2025, tutor="Bo Tutor")
+        await make_training_period(
+            world.db, school_id=school, cohort_id=world.cohort_2025, interested_lead_provider_id=world.beta
+        )
+
+        async with read_connection(world.db.engine) as conn:
+            flags = await school_cohort_flags(
+                conn, world.provider(world.alpha), [(school, world.cohort_2025, world.beta)]
+            )
+
+        (found,) = flags.values()
+        assert not found.expression_of_interest and found.induction_tutor_name is None
+
+    async def test_every_subquery_reads_only_the_schools_asked_for(self, world):
+        school = await make_school(world.db, urn="100001")
+        await make_school_cohort(world.db, school_id=school, cohort_id=world.cohort_2025)
+
+        async with read_connection(world.db.engine) as conn:
+            with StatementCounter(world.db.engine) as counter:
+                await school_cohort_flags(conn, world.provider(world.alpha), [(school, world.cohort_2025, world.alpha)])
+
+        [statement] = counter.statements
+        subqueries = _subqueries(statement, "EXISTS (SELECT") + _subqueries(statement, "IN (SELECT")
+        assert len(subqueries) >= 6  # partnered, two programme choices, interest (partnered, period, own partnerships)
+        for subquery in subqueries:
+            assert ".school_id IN (" in subquery or ".school_id = ANY (" in subquery, subquery
+
+
+def _subqueries(statement: str, opening: str) -> list[str]:
+    """The parenthesised subqueries of ``statement`` that start with ``opening``."""
+    found = []
+    start = statement.find(opening)
+    while start != -1:
+        begin = start + len(opening) - len("(SELECT")
+        depth = 0
+        for end, char in enumerate(statement[begin:], begin):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0:
+                found.append(statement[begin : end + 1])
+                break
+        start = statement.find(opening, start + 1)
+    return found
 
 
 class TestKeysetPaging:

@@ -144,6 +144,9 @@ class TestLoading:
         assert dataloader_calls == {
             "SchoolByIdAndCohortLoader.load_many": 1,
             "DeliveryPartnerByIdLoader.load_many": 1,
+            # A partner's cohorts: its years, then their cohort rows, each batch once.
+            "CohortsByDeliveryPartnerLoader.load_many": 1,
+            "CohortYearsByDeliveryPartnerLoader.load_many": 1,
             "CohortByYearLoader.load_many": 1,
             "DeclarationsByParticipantLoader.load_many": 1,
         }

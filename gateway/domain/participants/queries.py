@@ -193,10 +193,11 @@ async def list_participants(
     filters: ParticipantFilters,
     order: Sequence[SortKey] = DEFAULT_ORDER,
     page: Page,
+    with_id_changes: bool = True,
 ) -> list[ParticipantRow]:
     stmt, visible = _listed(caller, filters)
     rows = (await conn.execute(windowed(stmt, columns_of(visible, SORTABLE), visible.c.id, order, page))).all()
-    return await _complete(conn, caller, rows, filters.lead_provider_id)
+    return await _complete(conn, caller, rows, filters.lead_provider_id, with_id_changes)
 
 
 async def count_participants(conn: AsyncConnection, caller: Caller, *, filters: ParticipantFilters) -> int:
@@ -205,21 +206,34 @@ async def count_participants(conn: AsyncConnection, caller: Caller, *, filters: 
 
 
 async def get_participant(
-    conn: AsyncConnection, caller: Caller, participant_id: uuid.UUID, *, lead_provider_id: uuid.UUID | None = None
+    conn: AsyncConnection,
+    caller: Caller,
+    participant_id: uuid.UUID,
+    *,
+    lead_provider_id: uuid.UUID | None = None,
+    with_id_changes: bool = True,
 ) -> ParticipantRow:
-    found = await participants_by_id(conn, caller, [participant_id], lead_provider_id=lead_provider_id)
+    found = await participants_by_id(
+        conn, caller, [participant_id], lead_provider_id=lead_provider_id, with_id_changes=with_id_changes
+    )
     return one_found(found, participant_id)
 
 
 async def participants_by_id(
-    conn: AsyncConnection, caller: Caller, ids: Sequence[uuid.UUID], *, lead_provider_id: uuid.UUID | None = None
+    conn: AsyncConnection,
+    caller: Caller,
+    ids: Sequence[uuid.UUID],
+    *,
+    lead_provider_id: uuid.UUID | None = None,
+    with_id_changes: bool = True,
 ) -> dict[uuid.UUID, ParticipantRow]:
-    """Visible participants by id; others are absent, exactly like missing ones."""
+    """Visible participants by id; others are absent, exactly like missing ones. ``with_id_changes=False``
+    leaves ``participant_id_changes`` empty, for a caller that loads them only when asked for (GraphQL)."""
     visible = _visible_to(caller, ParticipantFilters(lead_provider_id=lead_provider_id), few=True)
     rows = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(select(visible).where(key_in(conn, visible.c.id, chunk)))).all())
-    return {p.id: p for p in await _complete(conn, caller, rows, lead_provider_id)}
+    return {p.id: p for p in await _complete(conn, caller, rows, lead_provider_id, with_id_changes)}
 
 
 async def participants_by_partnership(
@@ -271,14 +285,14 @@ async def participant_id_changes_by_participant(
 
 
 async def _complete(
-    conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None
+    conn: AsyncConnection, caller: Caller, rows, lead_provider_id: uuid.UUID | None, with_id_changes: bool = True
 ) -> list[ParticipantRow]:
     participants = [
         ParticipantRow(r.id, r.full_name, r.teacher_reference_number, r.created_at, r.updated_at) for r in rows
     ]
     ids = [p.id for p in participants]
     enrolments = await enrolments_by_participant(conn, caller, ids, lead_provider_id=lead_provider_id)
-    id_changes = await participant_id_changes_by_participant(conn, ids)
+    id_changes = await participant_id_changes_by_participant(conn, ids) if with_id_changes else {}
     for participant in participants:
         participant.enrolments = enrolments.get(participant.id, [])
         participant.participant_id_changes = id_changes.get(participant.id, [])

@@ -39,7 +39,7 @@ from graphql import (
 )
 from graphql.pyutils import is_iterable
 
-from gateway.graphql.compiled.planner import Plan, PlannedField, RootField, Selection, Source
+from gateway.graphql.compiled.planner import Plan, PlannedField, RootField, Selection, Source, python_attribute
 
 _sources = count()
 
@@ -170,6 +170,8 @@ def _field_lines(writer: _Writer, planned: PlannedField, result: str) -> list[st
             lines.append(f"{value} = [] if {key} is None else S[{planned.slot}][{key}]")
         else:
             lines.append(f"{value} = None if {key} is None else S[{planned.slot}][{key}]")
+            if relation.attribute is not None:
+                lines.append(f"{value} = None if {value} is None else {value}.{python_attribute(relation.attribute)}")
     assert planned.type is not None
     lines.append(f"{result} = {writer.value(value, planned.type, planned.selection)}")
     return lines

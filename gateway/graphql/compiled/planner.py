@@ -253,6 +253,8 @@ class _Build:
             planned.source = Source.RELATION
             planned.relation = declared
             planned.attribute = python_attribute(declared.key)
+            if declared.attribute is not None:
+                python_attribute(declared.attribute)  # it will appear in generated source
             planned.slot = self._slot()
         elif definition.base_resolver is None:
             if self.default_resolver is not getattr:

@@ -12,10 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.domain.callers import Caller
 from gateway.graphql.loaders.cohorts import CohortByIdLoader, CohortByYearLoader
-from gateway.graphql.loaders.delivery_partners import DeliveryPartnerByIdLoader
+from gateway.graphql.loaders.delivery_partners import (
+    CohortsByDeliveryPartnerLoader,
+    CohortYearsByDeliveryPartnerLoader,
+    DeliveryPartnerByIdLoader,
+)
 from gateway.graphql.loaders.participants import (
     MenteesByMentorLoader,
     ParticipantByIdLoader,
+    ParticipantIdChangesByParticipantLoader,
     ParticipantsByPartnershipLoader,
     TransfersByParticipantLoader,
     UnfundedMentorByIdLoader,
@@ -26,7 +31,7 @@ from gateway.graphql.loaders.partnerships import (
     PartnershipsByDeliveryPartnerLoader,
     PartnershipsBySchoolAndCohortLoader,
 )
-from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader
+from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader, SchoolCohortFlagsLoader
 from gateway.graphql.loaders.declarations import (
     DeclarationByIdLoader,
     DeclarationsByParticipantLoader,
@@ -44,6 +49,14 @@ class Loaders:
     @cached_property
     def delivery_partner_by_id(self) -> DeliveryPartnerByIdLoader:
         return DeliveryPartnerByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def delivery_partner_cohort_years(self) -> CohortYearsByDeliveryPartnerLoader:
+        return CohortYearsByDeliveryPartnerLoader(self.conn, self.caller)
+
+    @cached_property
+    def delivery_partner_cohorts(self) -> CohortsByDeliveryPartnerLoader:
+        return CohortsByDeliveryPartnerLoader(self)
 
     @cached_property
     def cohort_by_id(self) -> CohortByIdLoader:
@@ -82,6 +95,10 @@ class Loaders:
         return SchoolByIdAndCohortLoader(self.conn, self.caller)
 
     @cached_property
+    def school_cohort_flags(self) -> SchoolCohortFlagsLoader:
+        return SchoolCohortFlagsLoader(self.conn, self.caller)
+
+    @cached_property
     def partnership_by_id(self) -> PartnershipByIdLoader:
         return PartnershipByIdLoader(self.conn, self.caller)
 
@@ -96,6 +113,10 @@ class Loaders:
     @cached_property
     def participant_by_id(self) -> ParticipantByIdLoader:
         return ParticipantByIdLoader(self.conn, self.caller)
+
+    @cached_property
+    def participant_id_changes_by_participant(self) -> ParticipantIdChangesByParticipantLoader:
+        return ParticipantIdChangesByParticipantLoader(self.conn, self.caller)
 
     @cached_property
     def participants_by_partnership(self) -> ParticipantsByPartnershipLoader:

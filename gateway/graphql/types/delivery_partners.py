@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -25,13 +26,17 @@ DeliveryPartnerOrder = order_enum("DeliveryPartnerOrder", SORTABLE, "Orders of t
 class DeliveryPartner:
     id: strawberry.ID = strawberry.field(description="The unique ID of the delivery partner.")
     name: str = strawberry.field(description="The name of the delivery partner you are working with.")
-    cohort: list[str] = strawberry.field(
-        description="The cohorts for which you may declare training with this delivery partner (years, ascending)."
+    cohort: list[str] = relation(
+        lambda loaders: loaders.delivery_partner_cohort_years,
+        key="cohorts_key",
+        many=True,
+        bound=10,  # every cohort there is
+        description="The cohorts for which you may declare training with this delivery partner (years, ascending).",
     )
     cohorts: list[Cohort] = relation(
-        lambda loaders: loaders.cohort_by_year,
-        key="cohort_years",
-        key_list=True,
+        lambda loaders: loaders.delivery_partner_cohorts,
+        key="cohorts_key",
+        many=True,
         bound=10,  # every cohort there is
         description="The cohorts for which you may declare training with this delivery partner.",
     )
@@ -65,7 +70,8 @@ class DeliveryPartnerQuery:
         ctx = info.context
         filters = DeliveryPartnerFilters(cohort_years=cohort_years(cohort), lead_provider_id=parse_id(lead_provider_id))
         return await connection_of(
-            ctx, delivery_partners.list_delivery_partners, delivery_partners.count_delivery_partners, filters,
+            ctx, partial(delivery_partners.list_delivery_partners, with_cohorts=False),
+            delivery_partners.count_delivery_partners, filters,
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
@@ -73,4 +79,5 @@ class DeliveryPartnerQuery:
         description="One delivery partner; null with a NOT_FOUND error if you have no relationship with it."
     )
     async def delivery_partner(self, info: Info, id: strawberry.ID) -> DeliveryPartner | None:
-        return await delivery_partners.get_delivery_partner(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        ctx = info.context
+        return await delivery_partners.get_delivery_partner(ctx.conn, ctx.caller, parse_id(id), with_cohorts=False)  # type: ignore[return-value]

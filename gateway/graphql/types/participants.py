@@ -9,6 +9,7 @@ caller may read of them (name, email, TRN), as the unfunded mentors list does.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -194,8 +195,12 @@ class Participant:
         description="Information about the course(s) the participant is enroled in: at most one per role, ECT first.",
         metadata=list_bound(2),  # one per role
     )
-    participant_id_changes: list[ParticipantIdChange] = strawberry.field(
-        description="Information about the Participant ID changes.", metadata=list_bound(2)
+    participant_id_changes: list[ParticipantIdChange] = relation(
+        lambda loaders: loaders.participant_id_changes_by_participant,
+        key="id",
+        many=True,
+        bound=2,
+        description="Information about the Participant ID changes.",
     )
     transfers: list[Transfer] = relation(
         lambda loaders: loaders.transfers_by_participant,
@@ -252,10 +257,11 @@ class ParticipantQuery:
             lead_provider_id=parse_id(lead_provider_id),
         )
         return await connection_of(
-            ctx, queries.list_participants, queries.count_participants, filters,
+            ctx, partial(queries.list_participants, with_id_changes=False), queries.count_participants, filters,
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
     @strawberry.field(description="One participant; null with a NOT_FOUND error if you neither train nor trained them.")
     async def participant(self, info: Info, id: strawberry.ID) -> Participant | None:
-        return await queries.get_participant(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        ctx = info.context
+        return await queries.get_participant(ctx.conn, ctx.caller, parse_id(id), with_id_changes=False)  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -19,6 +20,11 @@ from gateway.graphql.types.enums import InductionProgrammeChoice
 if TYPE_CHECKING:
     from gateway.graphql.types.partnerships import Partnership
 
+
+def _flags(loaders):
+    return loaders.school_cohort_flags
+
+
 SchoolOrder = order_enum("SchoolOrder", SORTABLE, "Orders of the school list.")
 
 _COHORT = "The cohort the school is seen in (a year, e.g. `2025`): its eligibility, partnerships and choices are those of that cohort."
@@ -33,21 +39,36 @@ class School:
         description="Indicates which call-off contract funds this participant's training. 2021 indicates a participant "
         "that has started, or will start, their training in the 2021/22 academic year."
     )
-    in_partnership: bool = strawberry.field(
-        description="Whether or not the school already has an active partnership, if it is doing a funded induction programme."
+    in_partnership: bool = relation(
+        _flags,
+        key="flags_key",
+        attribute="in_partnership",
+        description="Whether or not the school already has an active partnership, if it is doing a funded induction programme.",
     )
-    induction_programme_choice: InductionProgrammeChoice = strawberry.field(
-        description="The induction programme the school offers."
+    induction_programme_choice: InductionProgrammeChoice = relation(
+        _flags,
+        key="flags_key",
+        attribute="induction_programme_choice",
+        description="The induction programme the school offers.",
     )
-    expression_of_interest: bool = strawberry.field(
+    expression_of_interest: bool = relation(
+        _flags,
+        key="flags_key",
+        attribute="expression_of_interest",
         description="Whether the school has registered participants with you for this cohort (stays true once you partner the "
-        "school). Analysts: with any lead provider, or with the one named by `leadProviderId`."
+        "school). Analysts: with any lead provider, or with the one named by `leadProviderId`.",
     )
-    induction_tutor_name: str | None = strawberry.field(
-        description="The name of the school's induction tutor; null unless `expressionOfInterest` is true."
+    induction_tutor_name: str | None = relation(
+        _flags,
+        key="flags_key",
+        attribute="induction_tutor_name",
+        description="The name of the school's induction tutor; null unless `expressionOfInterest` is true.",
     )
-    induction_tutor_email: str | None = strawberry.field(
-        description="The email address of the school's induction tutor; null unless `expressionOfInterest` is true."
+    induction_tutor_email: str | None = relation(
+        _flags,
+        key="flags_key",
+        attribute="induction_tutor_email",
+        description="The email address of the school's induction tutor; null unless `expressionOfInterest` is true.",
     )
     created_at: datetime = strawberry.field(description="The date and time the school was created.")
     updated_at: datetime = strawberry.field(
@@ -89,7 +110,7 @@ class SchoolQuery:
             lead_provider_id=parse_id(lead_provider_id),
         )
         return await connection_of(
-            ctx, schools.list_schools, schools.count_schools, filters,
+            ctx, partial(schools.list_schools, with_flags=False), schools.count_schools, filters,
             order_by=order_by, first=first, after=after, sortable=SORTABLE,
         )  # fmt: skip
 
@@ -110,4 +131,5 @@ class SchoolQuery:
             parse_id(id),
             cohort_year=parse_school_cohort(cohort),
             lead_provider_id=parse_id(lead_provider_id),
+            with_flags=False,
         )

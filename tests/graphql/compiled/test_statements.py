@@ -87,3 +87,85 @@ class TestStatementCountsAtScale:
         thousand = await _compiled_only(paths, scale_two_db.engine, headers, SYNC, 1000)
 
         assert hundred == thousand
+
+
+LOOKUP_FIELDS = """
+  id fullName teacherReferenceNumber createdAt updatedAt
+  enrolments { trainingRecordId cohort trainingStatus school { id urn name } deliveryPartner { id name } }
+  declarations { id declarationType state }
+"""
+
+
+_SCHOOL_FLAGS = "school_cohorts.induction_tutor_name"
+"""Only the statement of a school's cohort flags reads it."""
+
+
+def _lookup(extra: str = "") -> str:
+    return f"query Lookup($id: ID!) {{ participant(id: $id) {{ {LOOKUP_FIELDS} {extra} }} }}"
+
+
+async def _lookup_statements(paths: BothPaths, engine, headers, query: str, participant_id: str, *, compiled: bool):
+    from gateway.graphql import endpoint
+
+    saved = endpoint._graphql.compiled
+    endpoint._graphql.compiled = paths.executor if compiled else None
+    try:
+        with StatementCounter(engine) as counter:
+            response = await paths.client.post(
+                "/graphql", json={"query": query, "variables": {"id": participant_id}}, headers=headers
+            )
+    finally:
+        endpoint._graphql.compiled = saved
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body and body["data"]["participant"]["id"] == participant_id
+    return counter.statements
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "normal"])
+class TestLookupStatements:
+    """A lookup reads only what its document selects: id changes and a partner's cohorts cost a statement
+    each when selected, none when not."""
+
+    async def test_a_lookup_costs_one_statement_per_level_it_selects(
+        self, readonly_db, paths, callers, sandbox_ids, compiled
+    ):
+        participant_id = sandbox_ids["declarations ect"]
+        await paths.post(callers[AMBITION], _lookup(), {"id": participant_id})  # warm the caches
+
+        statements = await _lookup_statements(
+            paths, readonly_db.engine, callers[AMBITION], _lookup(), participant_id, compiled=compiled
+        )
+
+        # token, participant, its enrolments, declarations, schools, delivery partners
+        assert len(statements) == 6
+        assert not any("participant_id_changes" in s for s in statements)
+        assert not any("provider_relationships" in s for s in statements)
+        assert not any(_SCHOOL_FLAGS in s for s in statements)
+
+    @pytest.mark.parametrize(
+        "extra, marker, added",
+        [
+            ("participantIdChanges { fromParticipantId changedAt }", "participant_id_changes", 1),
+            # a partner's cohorts: its years, then their cohort rows
+            ("enrolments { deliveryPartner { cohort cohorts { year } } }", "provider_relationships", 2),
+            ("enrolments { school { inPartnership inductionProgrammeChoice expressionOfInterest inductionTutorName } }",
+             _SCHOOL_FLAGS, 1),
+        ],
+        ids=["id changes", "partner cohorts", "school flags"],
+    )  # fmt: skip
+    async def test_a_selected_relation_adds_its_statements(
+        self, readonly_db, paths, callers, sandbox_ids, compiled, extra, marker, added
+    ):
+        participant_id = sandbox_ids["declarations ect"]
+        query = _lookup(extra)
+        await paths.post(callers[AMBITION], query, {"id": participant_id})
+
+        plain = await _lookup_statements(
+            paths, readonly_db.engine, callers[AMBITION], _lookup(), participant_id, compiled=compiled
+        )
+        selected = await _lookup_statements(
+            paths, readonly_db.engine, callers[AMBITION], query, participant_id, compiled=compiled
+        )
+
+        assert len(selected) - len(plain) == added
+        assert any(marker in s for s in selected)
