@@ -189,6 +189,8 @@ class ParticipantsInDatabase:
             "working_pattern": period.working_pattern if ect else None,
             "most_recent_induction_period_end_date": participant.most_recent_induction_period_end_date if ect else None,
             "overall_induction_start_date": participant.overall_induction_start_date if ect else None,
+            # The newer document's participant_status has no "withdrawn": a school's withdrawal has left it.
+            "participant_status": "left" if ecf["participant_status"] == "withdrawn" else ecf["participant_status"],
         }
         newer = {**ecf, **added}
         order = [

@@ -34,6 +34,8 @@ class TestIndex:
         assert ids(ecf) == ids(newer)
         for old, new in zip(ecf, newer):
             for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"]):
+                if a["participant_status"] == "withdrawn":  # the newer document spells a school's withdrawal "left"
+                    a = {**a, "participant_status": "left"}
                 assert {k: v for k, v in a.items() if k in b} == {k: v for k, v in b.items() if k in a}
 
     async def test_only_the_newer_shape_has_working_pattern_and_induction_dates(self, readonly_db, client):
