@@ -15,12 +15,14 @@ gateway/http_errors.py.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import AsyncIterator
 
 import asyncpg
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -28,8 +30,12 @@ from sqlalchemy.pool import StaticPool
 from gateway.config import Settings, get_settings
 from gateway.db.faults import drops_connection
 
+log = logging.getLogger("gateway.db")
+
 MAINTENANCE_SQLITE_BUSY_SECONDS = 30
 """Without request timeouts (migrations, seeds, tests' set-up), a writer waits this long for SQLite's lock."""
+CANCEL_SECONDS = 2.0
+"""How long a server-side cancel of a cancelled request's statement may take before it is given up."""
 CLIENT_GRACE_SECONDS = 1.0
 """How much longer than the server's statement_timeout asyncpg waits for an answer before giving up."""
 
@@ -53,7 +59,7 @@ def build_engine(database_url: str, *, timeouts: Timeouts | None = None) -> Asyn
         engine = _sqlite_engine(database_url, timeouts)
     else:
         engine = _postgresql_engine(database_url, timeouts)
-    _close_broken_connections(engine.sync_engine)
+    _close_broken_connections(engine)
     return engine
 
 
@@ -93,22 +99,44 @@ def _sqlite_engine(database_url: str, timeouts: Timeouts | None) -> AsyncEngine:
     return engine
 
 
-def _close_broken_connections(sync_engine: Engine) -> None:
-    @event.listens_for(sync_engine, "handle_error")
+def _close_broken_connections(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context) -> None:
         # A statement that timed out may still be running, and a reset socket is dead: rolling such a
         # connection back would wait as long again, and reusing it would fail the next request too.
         if drops_connection(context.original_exception):
             context.is_disconnect = True
 
-    @event.listens_for(sync_engine, "invalidate")
-    def _on_invalidate(dbapi_connection, _record, _exception) -> None:
+    @event.listens_for(engine.sync_engine, "invalidate")
+    def _on_invalidate(dbapi_connection, _record, exception) -> None:
         # SQLAlchemy next closes an invalidated connection politely, waiting up to 2 s for a server that
         # may be frozen; the request waiting for its 503 should not. Closing the socket first makes that
         # polite close return at once.
         driver = getattr(dbapi_connection, "driver_connection", None)
-        if isinstance(driver, asyncpg.Connection):
-            driver.terminate()
+        if not isinstance(driver, asyncpg.Connection):
+            return
+        if isinstance(exception, asyncio.CancelledError):
+            # A cancelled request (gateway.request_budget, /readyz's bound): terminating drops the cancel request
+            # asyncpg was about to send, so ask PostgreSQL from another connection to stop the statement.
+            _cancel_on_server(engine, driver.get_server_pid())
+        driver.terminate()
+
+
+_cancellations: set[asyncio.Task] = set()
+"""Server-side cancels in flight: held so that the event loop does not collect them unfinished."""
+
+
+def _cancel_on_server(engine: AsyncEngine, backend_pid: int) -> None:
+    async def cancel() -> None:
+        try:
+            async with asyncio.timeout(CANCEL_SECONDS), engine.connect() as conn:
+                await conn.execute(text("SELECT pg_cancel_backend(:pid)"), {"pid": backend_pid})
+        except Exception as exc:  # noqa: BLE001 - best effort: a database that is away runs nothing for long
+            log.info("could not cancel backend %s's statement: %s", backend_pid, type(exc).__name__)
+
+    task = asyncio.get_running_loop().create_task(cancel())
+    _cancellations.add(task)
+    task.add_done_callback(_cancellations.discard)
 
 
 def _configure_sqlite(sync_engine: Engine, *, busy_ms: int) -> None:
