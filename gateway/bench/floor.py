@@ -140,7 +140,7 @@ async def _enrolments(
             _dp.c.id.label("delivery_partner_id"),
             _dp.c.name.label("delivery_partner_name"),
             _sc.c.identifier,
-        )  # fmt: skip
+        )
         .select_from(ranked)
         .join(_tr, _tr.c.id == ranked.c.training_record_id)
         .join(_s, _s.c.id == ranked.c.school_id)
@@ -204,7 +204,7 @@ async def _declarations(
             _d.c.lead_provider_name,
             _d.c.created_at,
             _d.c.updated_at,
-        )  # fmt: skip
+        )
         .where(_d.c.lead_provider_id == lead_provider_id, key_in(conn, _d.c.participant_id, ids))
         .order_by(_d.c.created_at, _d.c.id)
     )

@@ -55,5 +55,5 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
     @classmethod
-    def single(cls, attribute: str, message: str) -> "ValidationFailed":
+    def single(cls, attribute: str, message: str) -> ValidationFailed:
         return cls([FieldError(attribute, message)])

@@ -14,15 +14,15 @@ from gateway.graphql.mutations.participants import ParticipantMutation
 from gateway.graphql.mutations.partnerships import PartnershipMutation
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
+from gateway.graphql.types.declarations import DeclarationQuery
 from gateway.graphql.types.delivery_partners import DeliveryPartnerQuery
+from gateway.graphql.types.lead_providers import LeadProviderQuery
 from gateway.graphql.types.participants import ParticipantQuery
-from gateway.graphql.types.transfers import ParticipantTransfersQuery
-from gateway.graphql.types.unfunded_mentors import UnfundedMentorQuery
 from gateway.graphql.types.partnerships import PartnershipQuery
 from gateway.graphql.types.schools import SchoolQuery
-from gateway.graphql.types.declarations import DeclarationQuery
-from gateway.graphql.types.lead_providers import LeadProviderQuery
 from gateway.graphql.types.statements import StatementQuery
+from gateway.graphql.types.transfers import ParticipantTransfersQuery
+from gateway.graphql.types.unfunded_mentors import UnfundedMentorQuery
 
 Query = merge_types(
     "Query",
@@ -52,7 +52,7 @@ Mutation = merge_types(
 
 
 class GatewaySchema(Schema):
-    def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
+    def process_errors(self, errors, execution_context=None) -> None:
         # Expected errors (NOT_FOUND, BAD_USER_INPUT...) are answers, not incidents; ErrorCodes logs the unexpected ones.
         return None
 

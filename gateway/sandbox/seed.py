@@ -31,7 +31,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -85,7 +85,7 @@ class SeedSummary:
 
 def _start_of_today() -> datetime:
     # Seeded moments that follow today are capped at midnight, so every run on one day writes the same values.
-    return datetime.combine(clock.today(), datetime.min.time(), tzinfo=timezone.utc)
+    return datetime.combine(clock.today(), datetime.min.time(), tzinfo=UTC)
 
 
 async def seed_sandbox(

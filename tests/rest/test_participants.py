@@ -32,8 +32,8 @@ class TestIndex:
         headers = await headers_for(readonly_db, AMBITION)
         ecf, newer = await list_all(client, ECF, headers), await list_all(client, NEWER, headers)
         assert ids(ecf) == ids(newer)
-        for old, new in zip(ecf, newer):
-            for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"]):
+        for old, new in zip(ecf, newer, strict=True):
+            for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"], strict=True):
                 assert {k: v for k, v in a.items() if k in b} == {k: v for k, v in b.items() if k in a}
 
     async def test_only_the_newer_shape_has_working_pattern_and_induction_dates(self, readonly_db, client):

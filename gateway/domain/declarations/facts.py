@@ -23,7 +23,7 @@ _milestones = Milestone.__table__
 _declarations = Declaration.__table__
 
 BILLABLE = [state.value for state in BILLABLE_STATES]
-RESUBMITTABLE = BILLABLE + [DeclarationState.INELIGIBLE.value]
+RESUBMITTABLE = [*BILLABLE, DeclarationState.INELIGIBLE.value]
 """States in which an earlier submission still stands, so sending it again answers it (the digest index's states)."""
 
 

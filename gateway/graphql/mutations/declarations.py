@@ -44,7 +44,7 @@ class CreateDeclarationInput:
 
 @strawberry.type(description="The declaration as it stands after the action, or why the action was refused.")
 class DeclarationPayload:
-    declaration: Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")] | None = (
+    declaration: Annotated[Declaration, strawberry.lazy("gateway.graphql.types.declarations")] | None = (
         strawberry.field(description="The declaration; null when the action was refused.")
     )
     errors: list[UserError] = strawberry.field(

@@ -41,7 +41,7 @@ class UpdatePartnershipInput:
 
 @strawberry.type(description="The partnership as it stands after the change, or why the change was refused.")
 class PartnershipPayload:
-    partnership: Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")] | None = (
+    partnership: Annotated[Partnership, strawberry.lazy("gateway.graphql.types.partnerships")] | None = (
         strawberry.field(description="The partnership; null when the change was refused.")
     )
     errors: list[UserError] = strawberry.field(

@@ -95,7 +95,7 @@ class Declaration:
         key="delivery_partner_id",
         description="The delivery partner associated with the participant at the time the declaration was created.",
     )
-    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+    lead_provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The provider that submitted the declaration.",

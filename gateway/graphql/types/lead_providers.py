@@ -24,7 +24,7 @@ class LeadProvider:
     name: str = strawberry.field(description="The name of the lead provider.")
     created_at: datetime = strawberry.field(description="The date the lead provider was created.")
     updated_at: datetime = strawberry.field(description="The date the lead provider was last updated.")
-    statements: list[Annotated["Statement", strawberry.lazy("gateway.graphql.types.statements")]] = relation(
+    statements: list[Annotated[Statement, strawberry.lazy("gateway.graphql.types.statements")]] = relation(
         lambda loaders: loaders.statements_by_lead_provider,
         key="id",
         many=True,

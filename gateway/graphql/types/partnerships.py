@@ -64,12 +64,12 @@ class Partnership:
         key="cohort_id",
         description="The cohort for which you are reporting the partnership, with its rules.",
     )
-    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+    lead_provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The lead provider in the partnership (you, unless you are an analyst).",
     )
-    participants: list[Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")]] = relation(
+    participants: list[Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")]] = relation(
         lambda loaders: loaders.participants_by_partnership,
         key="id",
         many=True,

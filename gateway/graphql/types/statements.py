@@ -59,14 +59,14 @@ class Statement:
     paid_at: datetime | None = strawberry.field(description="When the DfE authorised payment of the statement.")
     created_at: datetime = strawberry.field(description="The date the statement was created.")
     updated_at: datetime = strawberry.field(description="The date the statement was last updated.")
-    declarations: list[Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
+    declarations: list[Annotated[Declaration, strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
         lambda loaders: loaders.declarations_by_statement,
         key="id",
         many=True,
         bound=500,  # a month of one provider's declarations in one cohort
         description="The declarations paid, or clawed back, on this statement, oldest first.",
     )
-    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+    lead_provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The lead provider the statement pays.",

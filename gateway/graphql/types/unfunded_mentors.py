@@ -33,7 +33,7 @@ class UnfundedMentor:
     )
     created_at: datetime = strawberry.field(description="The date and time the unfunded mentor was created.")
     updated_at: datetime = strawberry.field(description="The date and time the unfunded mentor was last updated.")
-    mentees: list[Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")]] = relation(
+    mentees: list[Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")]] = relation(
         lambda loaders: loaders.mentees_by_mentor,
         key="id",
         many=True,

@@ -112,7 +112,7 @@ class TestList:
         legacy = await list_all(client, path(version, DECLARATIONS), headers)
         v3 = await list_all(client, f"/api/v3{DECLARATIONS}", headers)
         assert [d["id"] for d in legacy] == [d["id"] for d in v3]
-        for old, new in zip(legacy, v3):
+        for old, new in zip(legacy, v3, strict=True):
             assert old["attributes"]["state"] == new["attributes"]["state"]
             assert old["attributes"]["declaration_date"] == new["attributes"]["declaration_date"]
 
