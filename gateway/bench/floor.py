@@ -25,19 +25,20 @@ from gateway.db.tables import (
     School,
     TrainingPeriod,
     TrainingRecord,
+    table_of,
 )
 from gateway.db.tables import Declaration as DeclarationTable
 from gateway.domain.keys import key_in
 
-_p = Participant.__table__
-_tr = TrainingRecord.__table__
-_tp = TrainingPeriod.__table__
-_pa = Partnership.__table__
-_s = School.__table__
-_c = Cohort.__table__
-_dp = DeliveryPartner.__table__
-_sc = Schedule.__table__
-_d = DeclarationTable.__table__
+_p = table_of(Participant)
+_tr = table_of(TrainingRecord)
+_tp = table_of(TrainingPeriod)
+_pa = table_of(Partnership)
+_s = table_of(School)
+_c = table_of(Cohort)
+_dp = table_of(DeliveryPartner)
+_sc = table_of(Schedule)
+_d = table_of(DeclarationTable)
 
 
 def _name(value: str | None) -> str | None:

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway import clock
 from gateway.db.engine import write_transaction
-from gateway.db.tables import LeadProvider, metadata
+from gateway.db.tables import LeadProvider, metadata, table_of
 from gateway.domain.tokens import create_token
 from gateway.sandbox.batch import Batch
 from gateway.sandbox.bulk import MAX_UNITS, UNIT_TABLES
@@ -137,7 +137,7 @@ async def seed_sandbox(
 
 async def sandbox_tokens(engine: AsyncEngine) -> list[tuple[str, str]]:
     """Issue a new token for every lead provider and one for the analyst role: ``[(label, clear token), ...]``."""
-    providers = LeadProvider.__table__
+    providers = table_of(LeadProvider)
     issued = []
     async with write_transaction(engine) as conn:
         rows = (await conn.execute(select(providers.c.id, providers.c.name).order_by(providers.c.name))).all()

@@ -37,6 +37,7 @@ from gateway.db.tables import (
     School,
     TrainingPeriod,
     TrainingRecord,
+    table_of,
 )
 from gateway.domain.callers import Caller
 from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
@@ -56,13 +57,13 @@ from gateway.vocabulary import (
     WithdrawalReason,
 )
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_participants = Participant.__table__
-_partnerships = Partnership.__table__
-_schools = School.__table__
-_cohorts = Cohort.__table__
-_declarations = Declaration.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_participants = table_of(Participant)
+_partnerships = table_of(Partnership)
+_schools = table_of(School)
+_cohorts = table_of(Cohort)
+_declarations = table_of(Declaration)
 
 COURSE_MISSING = "Enter a '#/course_identifier'."
 COURSE_NOT_RECOGNISED = (

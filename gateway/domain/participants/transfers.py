@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
 from gateway import clock
-from gateway.db.tables import LeadProvider, Participant, Partnership, School, TrainingPeriod, TrainingRecord
+from gateway.db.tables import LeadProvider, Participant, Partnership, School, TrainingPeriod, TrainingRecord, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
@@ -42,12 +42,12 @@ from gateway.domain.participants.enrolments import provider_scope
 from gateway.domain.participants.queries import DEFAULT_ORDER, SORTABLE, participant_updated_at, updated_since
 from gateway.vocabulary import TransferStatus, TransferType
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_partnerships = Partnership.__table__
-_participants = Participant.__table__
-_schools = School.__table__
-_lead_providers = LeadProvider.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_partnerships = table_of(Partnership)
+_participants = table_of(Participant)
+_schools = table_of(School)
+_lead_providers = table_of(LeadProvider)
 
 
 @dataclass(frozen=True, slots=True)

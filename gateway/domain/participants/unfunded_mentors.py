@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
-from gateway.db.tables import Participant, Partnership, TrainingPeriod, TrainingRecord
+from gateway.db.tables import Participant, Partnership, TrainingPeriod, TrainingRecord, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
@@ -35,10 +35,10 @@ from gateway.domain.participants.queries import (
     updated_since,
 )
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_partnerships = Partnership.__table__
-_participants = Participant.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_partnerships = table_of(Partnership)
+_participants = table_of(Participant)
 
 
 @dataclass(frozen=True, slots=True)
