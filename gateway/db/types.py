@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Uuid
 from sqlalchemy.types import TypeDecorator
@@ -51,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         parse, utc = datetime.fromisoformat, UTC
         default = super().result_processor(dialect, coltype)
 
-        def process(value: str | None) -> datetime | None:
+        def process(value: Any) -> datetime | None:
             if value.__class__ is str:
                 return parse(value).replace(tzinfo=utc)
             return value if default is None else default(value)

@@ -9,6 +9,7 @@ stable tiebreak.
 from __future__ import annotations
 
 import base64
+import binascii
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def decode_cursor(cursor: str, sortable: Mapping[str, ColumnElement], keys: Sequ
         values = [_typed(sortable[k.name], v) for k, v in zip(keys, raw[:-1], strict=True)]
         return (*values, _uuid(raw[-1]))
     # OverflowError: a date-time whose offset puts it outside the years Python holds in UTC (ours are all UTC).
-    except (ValueError, TypeError, KeyError, OverflowError, orjson.JSONDecodeError, base64.binascii.Error) as exc:
+    except (ValueError, TypeError, KeyError, OverflowError, orjson.JSONDecodeError, binascii.Error) as exc:
         raise BadRequest("Bad parameter", "The 'after' cursor is not valid for this list and order") from exc
 
 

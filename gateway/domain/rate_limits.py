@@ -95,4 +95,4 @@ async def authenticate_and_count(
     caller = Caller(
         role=Role(row.role), lead_provider_id=row.lead_provider_id, lead_provider_name=row.lead_provider_name
     )
-    return caller, WindowCount(count=row.count, limit=limit, window_ends_at=row.window_start + WINDOW)
+    return caller, WindowCount(count=row._mapping["count"], limit=limit, window_ends_at=row.window_start + WINDOW)
