@@ -71,7 +71,7 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],
         exception_handlers={
-            HTTPException: http_errors.http_exception,
+            HTTPException: http_errors.http_exception,  # type: ignore[dict-item]  # Starlette calls it with HTTPExceptions only
             **rest_exception_handlers(),
             Exception: http_errors.unexpected_exception,
         },

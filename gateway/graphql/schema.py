@@ -60,13 +60,13 @@ class GatewaySchema(Schema):
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
-    scalar_overrides=SCALAR_OVERRIDES,
+    scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]  # Strawberry takes any class as the key it overrides
     # Relation levels are loaded once per root field before graphql-core walks the rows (gateway.graphql.look_ahead).
     execution_context_class=LookAheadExecutionContext,
     extensions=[
         # Measured: small queries spend most of their time parsing and validating; both are cached per document.
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
+        ParserCache(maxsize=1024),  # type: ignore[list-item]  # an instance, as Strawberry documents for these two
+        ValidationCache(maxsize=1024),  # type: ignore[list-item]  # as above
         ErrorCodes,
     ],
 )

@@ -217,6 +217,7 @@ async def withdraw_participant(
             ECT_NOT_A_MENTOR,
         )
     checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check
 
     now = clock.now()
     await conn.execute(
@@ -248,6 +249,7 @@ async def defer_participant(
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.DEFERRED, ALREADY_DEFERRED)
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.WITHDRAWN, ALREADY_WITHDRAWN)
     checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check
 
     now = clock.now()
     await conn.execute(
@@ -292,6 +294,7 @@ async def resume_participant(
     if period is not None:
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.ACTIVE, ALREADY_ACTIVE)
     checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check
 
     # Starts today; a period that was due to start later resumes on its own start date, so it stays the latest.
     # It ends when the school said the participant leaves, if it did.

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -142,7 +143,7 @@ async def unfunded_mentors_by_id(
 ) -> dict[uuid.UUID, UnfundedMentorRow]:
     """Mentors unfunded for the caller, by id; any other id is absent."""
     stmt, visible = _visible_to(caller, UnfundedMentorFilters(lead_provider_id=lead_provider_id))
-    rows = []
+    rows: list[Any] = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(stmt.where(key_in(conn, visible.c.id, chunk)))).all())
     return {row.id: UnfundedMentorRow(*row) for row in rows}

@@ -94,7 +94,7 @@ class ParticipantTransfersQuery:
             strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
-        order_by: ParticipantTransfersOrder = ParticipantTransfersOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+        order_by: ParticipantTransfersOrder = ParticipantTransfersOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]  # an enum made by order_enum at import time, which mypy cannot see as a type
     ) -> Connection[ParticipantTransfers]:
         ctx = info.context
         filters = TransferFilters(
@@ -109,4 +109,4 @@ class ParticipantTransfersQuery:
         description="One participant's transfers; null with a NOT_FOUND error if you are on no side of any."
     )
     async def participant_transfer(self, info: Info, id: strawberry.ID) -> ParticipantTransfers | None:
-        return await transfers.get_participant_transfers(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        return await transfers.get_participant_transfers(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name
