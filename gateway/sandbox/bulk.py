@@ -417,6 +417,7 @@ class _Unit:
         pick = self.rng.random()
         if not offer.provider_led:
             return None if pick < 0.5 else ScheduleIdentifier.STANDARD_SEPTEMBER
+        ladder: tuple[tuple[float, ScheduleIdentifier], ...]
         if role is ParticipantType.ECT:
             ladder = (
                 (0.70, ScheduleIdentifier.STANDARD_SEPTEMBER),

@@ -124,6 +124,7 @@ def declaration_errors(
 
     if (
         declared_at is not None
+        and training.withdrawn_at is not None  # implied by the status below; said for the type checker
         and training_status(training.withdrawn_at, training.deferred_at) is TrainingStatus.WITHDRAWN
         and training.withdrawn_at <= declared_at
     ):
