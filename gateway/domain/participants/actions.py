@@ -402,6 +402,7 @@ async def change_schedule(
         # Without the period there is no cohort to look the schedule up in; only a name that no cohort has can fail.
         checks.check("schedule_identifier", lambda: identifier not in _SCHEDULE_IDENTIFIERS, SCHEDULE_INVALID)
         checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check, raised above
     change = await _schedule_change(conn, caller, period, identifier=identifier, cohort=cohort)
     schedule, target = change.schedule, change.target
 
