@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -80,7 +81,9 @@ async def participant(conn: AsyncConnection, lead_provider_id: uuid.UUID, partic
     return {"data": {"participant": nodes[0] if nodes else None}}
 
 
-async def _nodes(conn: AsyncConnection, lead_provider_id: uuid.UUID, participants: list) -> list[dict[str, Any]]:
+async def _nodes(
+    conn: AsyncConnection, lead_provider_id: uuid.UUID, participants: Sequence[Any]
+) -> list[dict[str, Any]]:
     ids = [row.id for row in participants]
     if not ids:
         return []

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -112,7 +113,7 @@ def _sequenced(
     caller: Caller, lead_provider_id: uuid.UUID | None, participant_ids: Sequence[uuid.UUID] | None, dialect: str
 ) -> Subquery:
     """Every period of the relevant training records, side by side with the period that follows it."""
-    window = {
+    window: dict[str, Any] = {
         "partition_by": _periods.c.training_record_id,
         "order_by": (_periods.c.started_on, _periods.c.created_at, _periods.c.id),
     }
