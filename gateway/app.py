@@ -19,11 +19,11 @@ from gateway.db.engine import get_engine
 from gateway.graphql.endpoint import graphql_routes
 from gateway.pages import page_routes
 from gateway.request_budget import RequestBudgetMiddleware
-from gateway.rest.errors import rest_exception_handlers
 from gateway.request_ids import RequestIdMiddleware
+from gateway.rest.errors import rest_exception_handlers
 from gateway.rest.routes import rest_routes
-from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.rest.versions import legacy_routes
+from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.time_travel import TimeTravelMiddleware
 
 
@@ -71,7 +71,7 @@ def create_app(*, rate_limit: int | None = None) -> Starlette:
             Middleware(AuthenticationMiddleware, rate_limit=settings.rate_limit if rate_limit is None else rate_limit),
         ],
         exception_handlers={
-            HTTPException: http_errors.http_exception,
+            HTTPException: http_errors.http_exception,  # type: ignore[dict-item]  # Starlette calls it with HTTPExceptions only
             **rest_exception_handlers(),
             Exception: http_errors.unexpected_exception,
         },

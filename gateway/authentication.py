@@ -15,11 +15,11 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.rest.documents import OPENAPI_DOCUMENTS
 from gateway.db.engine import read_connection
 from gateway.domain import rate_limits, tokens
 from gateway.domain.callers import Caller
 from gateway.rate_limiting import send_too_many_requests
+from gateway.rest.documents import OPENAPI_DOCUMENTS
 
 ACCESS_DENIED_BODY = orjson.dumps({"error": "HTTP Token: Access denied"})
 REST_PREFIX = "/api/"

@@ -7,16 +7,16 @@ so rules deep in the domain never take "now" as a parameter they could forget.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime
 
 _frozen_at: ContextVar[datetime | None] = ContextVar("frozen_at", default=None)
 
 
 def now() -> datetime:
-    return _frozen_at.get() or datetime.now(timezone.utc)
+    return _frozen_at.get() or datetime.now(UTC)
 
 
 def today() -> date:
@@ -26,8 +26,8 @@ def today() -> date:
 @contextmanager
 def travel_to(moment: datetime) -> Iterator[None]:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    token = _frozen_at.set(moment.astimezone(timezone.utc))
+        moment = moment.replace(tzinfo=UTC)
+    token = _frozen_at.set(moment.astimezone(UTC))
     try:
         yield
     finally:

@@ -130,7 +130,7 @@ def _seconds(name: str, default: float, *, zero_turns_off: bool = False) -> floa
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    lowest_ok = 0 <= seconds if zero_turns_off else 0 < seconds
+    lowest_ok = seconds >= 0 if zero_turns_off else seconds > 0
     if not (lowest_ok and seconds < 3600):
         allowed = "0 turns it off" if zero_turns_off else "above 0"
         raise SystemExit(f"{name} must be a number of seconds under 3600 ({allowed}), not {value!r}")

@@ -11,7 +11,7 @@ second it saw (the filter is inclusive) gets that row again rather than missing 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -23,7 +23,7 @@ ORJSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_NO
 
 def rfc3339(moment: datetime) -> str:
     """A date-time as every face sends it (the module's docstring): ``2026-12-01T19:29:17Z``."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _default(value: Any) -> Any:

@@ -6,7 +6,7 @@ ignores the header entirely.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -21,9 +21,9 @@ def parse_moment(value: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         # An offset can push a moment at the edge of the calendar past year 9999 or before year 1.
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
 

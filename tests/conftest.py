@@ -28,6 +28,9 @@ from gateway.config import normalise_database_url
 from gateway.db.engine import build_engine, set_engine
 from gateway.db.migrate import upgrade_to_head
 
+# Fixtures shared by many test modules, registered once here rather than imported by each module.
+pytest_plugins = ["tests.fixtures.declaration_world", "tests.fixtures.declaration_refusals"]
+
 BASE_URL = normalise_database_url(os.environ.get("DATABASE_URL", "sqlite+aiosqlite://"))
 IS_POSTGRES = BASE_URL.startswith("postgresql")
 DROPS_AT_ONCE = 10

@@ -9,7 +9,6 @@ REST API renders them (published names, ids as strings, ``Z`` timestamps).
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,7 +62,7 @@ class ParticipantsInDatabase:
             self._records_by_participant.setdefault(record.participant_id, []).append(record)
 
     @classmethod
-    async def read(cls, engine: AsyncEngine) -> "ParticipantsInDatabase":
+    async def read(cls, engine: AsyncEngine) -> ParticipantsInDatabase:
         async with engine.connect() as conn:
 
             async def rows(model) -> list:
@@ -241,7 +240,7 @@ class ParticipantsInDatabase:
         found = []
         for record in self._records_by_participant.get(participant_id, []):
             periods = self.periods_of_record(record.id)
-            for leaving, joining in zip(periods, periods[1:] + [None]):
+            for leaving, joining in zip(periods, [*periods[1:], None], strict=True):
                 # Only the school's leaving makes a transfer, at the end of the stay at that school.
                 if leaving.leaving_on is None or (joining is not None and joining.school_id == leaving.school_id):
                     continue

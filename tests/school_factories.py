@@ -7,7 +7,7 @@ the test does not care about gets a plain default.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from gateway.db.engine import write_transaction
 from gateway.db.tables import (
@@ -23,7 +23,7 @@ from gateway.db.tables import (
 )
 from gateway.vocabulary import ParticipantType, TrainingProgramme
 
-A_MOMENT = datetime(2025, 1, 1, 9, tzinfo=timezone.utc)
+A_MOMENT = datetime(2025, 1, 1, 9, tzinfo=UTC)
 
 
 async def _insert(db, table, **values) -> uuid.UUID:

@@ -7,7 +7,7 @@ moment, so the window's end (and ``Retry-After``) is exact and moving to the nex
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -31,7 +31,7 @@ from tests.write_action_cases import AMBITION_PARTNER
 
 LIMIT = 3
 # 2 minutes 30 seconds into the window that starts at 10:00.
-NOW = datetime(2026, 11, 23, 10, 2, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 10, 2, 30, tzinfo=UTC)
 SECONDS_LEFT = 150
 REST_PATH = "/api/v3/delivery-partners"
 QUERY = {"query": "{ cohorts { year } }"}
@@ -156,7 +156,7 @@ class TestOverTheLimit:
         self, readonly_db, limited, real_clock, left, retry_after
     ):
         # A client waiting the whole seconds it is told must find the window over; a second less would not do.
-        window_ends = datetime(2026, 11, 23, 10, 5, tzinfo=timezone.utc)
+        window_ends = datetime(2026, 11, 23, 10, 5, tzinfo=UTC)
         headers = await _analyst(readonly_db)
         await _use_up(limited, headers)
         real_clock.moment = window_ends - left
@@ -269,7 +269,7 @@ class TestCounting:
         real_clock.moment = NOW + timedelta(minutes=5)
         await limited.get(REST_PATH, headers=headers)
 
-        assert await _rows(empty_db) == [(1, datetime(2026, 11, 23, 10, 5, tzinfo=timezone.utc))]
+        assert await _rows(empty_db) == [(1, datetime(2026, 11, 23, 10, 5, tzinfo=UTC))]
 
     async def test_concurrent_requests_of_one_token_are_each_counted_once(self, empty_db, real_clock):
         headers = await _analyst(empty_db)
@@ -287,7 +287,7 @@ class TestCounting:
             _caller, counted = await rate_limits.authenticate_and_count(conn, token, limit=LIMIT, at=NOW)
 
         assert counted.count == 2
-        assert counted.window_ends_at == datetime(2026, 11, 23, 10, 10, tzinfo=timezone.utc)
+        assert counted.window_ends_at == datetime(2026, 11, 23, 10, 10, tzinfo=UTC)
 
     async def test_the_counted_caller_is_the_tokens(self, readonly_db):
         token = await issue_token(readonly_db.engine, lead_provider=AMBITION)
@@ -297,7 +297,7 @@ class TestCounting:
         assert caller.lead_provider_name == AMBITION
 
     def test_windows_are_aligned_on_five_minutes(self):
-        assert rate_limits.window_start(NOW) == datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+        assert rate_limits.window_start(NOW) == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         assert rate_limits.window_start(NOW.replace(minute=4, second=59, microsecond=999999)).minute == 0
         assert rate_limits.window_start(NOW.replace(minute=5, second=0)).minute == 5
 

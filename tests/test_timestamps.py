@@ -7,7 +7,7 @@ read alike on every REST list and show, and in GraphQL, while the database keeps
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -63,7 +63,7 @@ async def _withdraw_now(client, db, moment: datetime) -> dict:
 
 class TestRfc3339:
     def test_cuts_the_fraction_and_never_rounds_up(self):
-        assert rfc3339(datetime(2026, 12, 1, 19, 29, 17, 999999, tzinfo=timezone.utc)) == "2026-12-01T19:29:17Z"
+        assert rfc3339(datetime(2026, 12, 1, 19, 29, 17, 999999, tzinfo=UTC)) == "2026-12-01T19:29:17Z"
 
     def test_another_zone_is_rendered_in_utc(self):
         moment = datetime(2026, 12, 1, 20, 29, 17, tzinfo=timezone(timedelta(hours=1)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,19 +26,20 @@ from gateway.db.tables import (
     School,
     TrainingPeriod,
     TrainingRecord,
+    table_of,
 )
 from gateway.db.tables import Declaration as DeclarationTable
 from gateway.domain.keys import key_in
 
-_p = Participant.__table__
-_tr = TrainingRecord.__table__
-_tp = TrainingPeriod.__table__
-_pa = Partnership.__table__
-_s = School.__table__
-_c = Cohort.__table__
-_dp = DeliveryPartner.__table__
-_sc = Schedule.__table__
-_d = DeclarationTable.__table__
+_p = table_of(Participant)
+_tr = table_of(TrainingRecord)
+_tp = table_of(TrainingPeriod)
+_pa = table_of(Partnership)
+_s = table_of(School)
+_c = table_of(Cohort)
+_dp = table_of(DeliveryPartner)
+_sc = table_of(Schedule)
+_d = table_of(DeclarationTable)
 
 
 def _name(value: str | None) -> str | None:
@@ -79,7 +81,9 @@ async def participant(conn: AsyncConnection, lead_provider_id: uuid.UUID, partic
     return {"data": {"participant": nodes[0] if nodes else None}}
 
 
-async def _nodes(conn: AsyncConnection, lead_provider_id: uuid.UUID, participants: list) -> list[dict[str, Any]]:
+async def _nodes(
+    conn: AsyncConnection, lead_provider_id: uuid.UUID, participants: Sequence[Any]
+) -> list[dict[str, Any]]:
     ids = [row.id for row in participants]
     if not ids:
         return []
@@ -140,7 +144,7 @@ async def _enrolments(
             _dp.c.id.label("delivery_partner_id"),
             _dp.c.name.label("delivery_partner_name"),
             _sc.c.identifier,
-        )  # fmt: skip
+        )
         .select_from(ranked)
         .join(_tr, _tr.c.id == ranked.c.training_record_id)
         .join(_s, _s.c.id == ranked.c.school_id)
@@ -204,7 +208,7 @@ async def _declarations(
             _d.c.lead_provider_name,
             _d.c.created_at,
             _d.c.updated_at,
-        )  # fmt: skip
+        )
         .where(_d.c.lead_provider_id == lead_provider_id, key_in(conn, _d.c.participant_id, ids))
         .order_by(_d.c.created_at, _d.c.id)
     )

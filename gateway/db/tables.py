@@ -3,7 +3,7 @@
 Every table has a UUID primary key and UTC ``created_at``/``updated_at`` kept
 by the column defaults, which read the gateway clock (so sandbox time travel
 stamps rows consistently). Enumerated values are stored as the API spells them.
-Reads go through SQLAlchemy Core on ``Table.__table__``; relationships are not
+Reads go through SQLAlchemy Core on ``table_of(Table)``; relationships are not
 declared, so nothing can lazy-load behind a query's back.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, UniqueConstraint, Uuid, text
+from sqlalchemy import Index, MetaData, Table, UniqueConstraint, Uuid, text
 from sqlmodel import Field, SQLModel
 
 from gateway import clock
@@ -32,6 +32,13 @@ metadata: MetaData = SQLModel.metadata
 
 def _state_in(states) -> str:
     return "state IN (" + ", ".join(f"'{state.value}'" for state in states) + ")"
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, typed: SQLModel sets ``__table__`` when the class is made, where mypy
+    cannot see it, so the one unchecked attribute access lives here."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass for table=True
+    return table
 
 
 BILLABLE_STATES_SQL = _state_in(BILLABLE_STATES)
@@ -365,7 +372,7 @@ class Declaration(SQLModel, table=True):
     updated_at: datetime = _updated_at()
 
 
-ALL_TABLES = [model.__table__ for model in SQLModel.__subclasses__() if getattr(model, "__table__", None) is not None]
+ALL_TABLES = [table_of(model) for model in SQLModel.__subclasses__() if getattr(model, "__table__", None) is not None]
 
 
 def _read_ids_quickly() -> None:

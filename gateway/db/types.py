@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Uuid
 from sqlalchemy.types import TypeDecorator
@@ -32,26 +33,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        value = value.astimezone(timezone.utc)
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
     def result_processor(self, dialect, coltype):
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
         # SQLite hands back the naive UTC text SQLAlchemy wrote: parsed and given its zone in one step
         # instead of SQLAlchemy's parser followed by process_result_value (a sync page reads ~20,000).
-        parse, utc = datetime.fromisoformat, timezone.utc
+        parse, utc = datetime.fromisoformat, UTC
         default = super().result_processor(dialect, coltype)
 
-        def process(value: str | None) -> datetime | None:
+        def process(value: Any) -> datetime | None:
             if value.__class__ is str:
                 return parse(value).replace(tzinfo=utc)
             return value if default is None else default(value)

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort
+from gateway.db.tables import Cohort, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.keys import chunked, key_in
 
-_cohorts = Cohort.__table__
+_cohorts = table_of(Cohort)
 
 
 @dataclass(frozen=True, slots=True)

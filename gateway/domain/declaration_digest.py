@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # A separator no field can contain, so ("a", "bc") and ("ab", "c") never collide.
 _SEPARATOR = "\x1f"
@@ -37,14 +37,14 @@ def submission_digest(
     ``2025-01-01T10:00:00+01:00`` and ``2025-01-01T09:00:00Z`` are the same.
     """
     if declaration_date.tzinfo is None:
-        declaration_date = declaration_date.replace(tzinfo=timezone.utc)
+        declaration_date = declaration_date.replace(tzinfo=UTC)
     canonical = _SEPARATOR.join(
         (
             _canonical_uuid(lead_provider_id),
             _canonical_uuid(participant_id),
             str(declaration_type),
             str(course_identifier),
-            declaration_date.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+            declaration_date.astimezone(UTC).isoformat(timespec="microseconds"),
             "" if evidence_held is None else str(evidence_held),
         )
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 Found = TypeVar("Found")
+Key = TypeVar("Key", bound=Hashable)
 
 
 class DomainError(Exception):
@@ -25,7 +26,7 @@ class NotFound(DomainError):
     """Missing, or not visible to the caller: the two are deliberately indistinguishable."""
 
 
-def one_found(found: Mapping[Hashable, Found], key: Hashable) -> Found:
+def one_found(found: Mapping[Key, Found], key: Key) -> Found:
     """The record ``key`` names among those a lookup found for the caller; ``NotFound`` if it is not there."""
     if key not in found:
         raise NotFound()
@@ -55,5 +56,5 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
     @classmethod
-    def single(cls, attribute: str, message: str) -> "ValidationFailed":
+    def single(cls, attribute: str, message: str) -> ValidationFailed:
         return cls([FieldError(attribute, message)])

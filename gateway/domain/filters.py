@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from gateway.domain.cohorts import cohort_year
 from gateway.domain.errors import BadRequest
@@ -35,14 +35,12 @@ def parse_updated_since(value: str) -> datetime:
     except ValueError:
         raise invalid_updated_since() from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except OverflowError:
         # An offset pushing the instant past year 9999 or before year 1: the edge of time is as far as it goes.
-        return (
-            datetime.max.replace(tzinfo=timezone.utc) if moment.year > 1 else datetime.min.replace(tzinfo=timezone.utc)
-        )
+        return datetime.max.replace(tzinfo=UTC) if moment.year > 1 else datetime.min.replace(tzinfo=UTC)
 
 
 def parse_cohort_years(values: Iterable[str]) -> list[int]:

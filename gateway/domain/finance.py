@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
-from gateway.db.tables import Declaration, Statement, TrainingRecord
+from gateway.db.tables import Declaration, Statement, TrainingRecord, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.declarations.payment import PaymentTarget, next_open_output_statements
 from gateway.domain.declarations.queries import DeclarationRow, declarations_by_participant
@@ -27,9 +27,9 @@ from gateway.domain.keys import chunked, key_in
 from gateway.domain.statements import StatementRow, get_statement
 from gateway.vocabulary import DeclarationState, ParticipantType, StatementStatus
 
-_statements = Statement.__table__
-_declarations = Declaration.__table__
-_records = TrainingRecord.__table__
+_statements = table_of(Statement)
+_declarations = table_of(Declaration)
+_records = table_of(TrainingRecord)
 
 STATEMENT_ID = "statement_id"
 CUT_OFF_NOT_PASSED = "The statement cannot be marked payable until its cut-off date has passed."

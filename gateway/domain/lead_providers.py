@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import LeadProvider
+from gateway.db.tables import LeadProvider, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.keys import chunked, key_in
 
-_lead_providers = LeadProvider.__table__
+_lead_providers = table_of(LeadProvider)
 
 
 @dataclass(frozen=True, slots=True)

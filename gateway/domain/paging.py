@@ -9,10 +9,11 @@ stable tiebreak.
 from __future__ import annotations
 
 import base64
+import binascii
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -91,7 +92,7 @@ def _after(
     if len(after) != len(columns):
         return false()
     conditions = []
-    for i, (column, value) in enumerate(zip(columns, after)):
+    for i, (column, value) in enumerate(zip(columns, after, strict=True)):
         beyond = column < value if descending[i] else column > value
         equal_before = [columns[j] == after[j] for j in range(i)]
         conditions.append(and_(*equal_before, beyond))
@@ -99,7 +100,7 @@ def _after(
 
 
 def sort_values(row: Any, keys: Sequence[SortKey]) -> tuple[Any, ...]:
-    return tuple(getattr(row, k.name) for k in keys) + (row.id,)
+    return (*(getattr(row, k.name) for k in keys), row.id)
 
 
 def encode_cursor(values: tuple[Any, ...]) -> str:
@@ -119,10 +120,10 @@ def decode_cursor(cursor: str, sortable: Mapping[str, ColumnElement], keys: Sequ
         raw = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(raw, list) or len(raw) != len(keys) + 1:
             raise ValueError
-        values = [_typed(sortable[k.name], v) for k, v in zip(keys, raw)]
+        values = [_typed(sortable[k.name], v) for k, v in zip(keys, raw[:-1], strict=True)]
         return (*values, _uuid(raw[-1]))
     # OverflowError: a date-time whose offset puts it outside the years Python holds in UTC (ours are all UTC).
-    except (ValueError, TypeError, KeyError, OverflowError, orjson.JSONDecodeError, base64.binascii.Error) as exc:
+    except (ValueError, TypeError, KeyError, OverflowError, orjson.JSONDecodeError, binascii.Error) as exc:
         raise BadRequest("Bad parameter", "The 'after' cursor is not valid for this list and order") from exc
 
 
@@ -139,7 +140,7 @@ def _typed(column: ColumnElement, value: Any) -> Any:
     if kind is datetime:
         moment = datetime.fromisoformat(value)
         # In UTC here, as the database layer would put it, so an instant it cannot hold is a bad cursor, not a 500.
-        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if kind is date:
         return date.fromisoformat(value)
     if kind is uuid.UUID:

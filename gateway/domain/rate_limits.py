@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Integer, String, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -72,13 +72,13 @@ class WindowCount:
 
 
 def real_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def window_start(at: datetime) -> datetime:
     """Windows are aligned on the epoch, so every worker puts a moment in the same window."""
     seconds = int(at.timestamp())
-    return datetime.fromtimestamp(seconds - seconds % int(WINDOW.total_seconds()), timezone.utc)
+    return datetime.fromtimestamp(seconds - seconds % int(WINDOW.total_seconds()), UTC)
 
 
 async def authenticate_and_count(
@@ -95,4 +95,4 @@ async def authenticate_and_count(
     caller = Caller(
         role=Role(row.role), lead_provider_id=row.lead_provider_id, lead_provider_name=row.lead_provider_name
     )
-    return caller, WindowCount(count=row.count, limit=limit, window_ends_at=row.window_start + WINDOW)
+    return caller, WindowCount(count=row._mapping["count"], limit=limit, window_ends_at=row.window_start + WINDOW)

@@ -15,15 +15,15 @@ from datetime import date, datetime
 from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort, Statement
+from gateway.db.tables import Cohort, Statement, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, count_rows, ordered, windowed
 from gateway.vocabulary import StatementStatus
 
-_statements = Statement.__table__
-_cohorts = Cohort.__table__
+_statements = table_of(Statement)
+_cohorts = table_of(Cohort)
 
 SORTABLE = {
     "payment_date": _statements.c.payment_date,

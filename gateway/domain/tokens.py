@@ -15,14 +15,14 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import ApiToken, LeadProvider, RequestCount
+from gateway.db.tables import ApiToken, LeadProvider, RequestCount, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import DomainError, NotFound
 from gateway.vocabulary import Role
 
-_tokens = ApiToken.__table__
-_lead_providers = LeadProvider.__table__
-_request_counts = RequestCount.__table__
+_tokens = table_of(ApiToken)
+_lead_providers = table_of(LeadProvider)
+_request_counts = table_of(RequestCount)
 
 SHORTEST_DIGEST_PREFIX = 8
 """A revocation names at least this many leading hex digits of a digest (``gateway tokens list`` shows 16)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, overload
 
 import strawberry
 
@@ -19,6 +19,10 @@ lead_provider_filter = Annotated[
 ]
 
 
+@overload
+def parse_id(value: str) -> uuid.UUID: ...
+@overload
+def parse_id(value: None) -> None: ...
 def parse_id(value: str | None) -> uuid.UUID | None:
     """An id argument as a UUID. A malformed id names no record, so it is not found, like a missing one."""
     if value is None:

@@ -61,7 +61,9 @@ def order_enum(name: str, sortable: Mapping[str, ColumnElement], description: st
     for key in sortable:
         members[f"{key.upper()}_ASC"] = SortKey(key, descending=False)
         members[f"{key.upper()}_DESC"] = SortKey(key, descending=True)
-    return strawberry.enum(Enum(name, members), description=description)  # type: ignore[return-value]
+    # The functional Enum API makes a class mypy cannot follow; Strawberry takes it like any Enum subclass.
+    enum: type[Enum] = Enum(name, members)  # type: ignore[misc]  # a name and members, made at import time
+    return strawberry.enum(enum, description=description)
 
 
 async def paginate(

@@ -36,6 +36,7 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    is_enum_type,
     is_input_object_type,
     is_interface_type,
     is_leaf_type,
@@ -173,7 +174,7 @@ def _introspection_bounds(schema: GraphQLSchema) -> dict[tuple[str, str], int]:
     with_fields = [t for t in types if is_object_type(t) or is_interface_type(t)]
     fields = [f for t in with_fields for f in t.fields.values()]
     inputs = [t for t in types if is_input_object_type(t)]
-    enums = [t for t in types if getattr(t, "values", None) is not None and is_leaf_type(t)]
+    enums = [t for t in types if is_enum_type(t)]
     directives = list(schema.directives)
 
     def average(total: int, parents: int) -> int:

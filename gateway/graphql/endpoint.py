@@ -54,7 +54,8 @@ class GatewayGraphQL(GraphQL):
 
     def document_limits(self) -> DocumentLimits:
         if self.limits is None:
-            self.limits = DocumentLimits(self.schema._schema, get_settings().graphql)
+            # The view holds our strawberry.Schema; BaseSchema does not declare the graphql-core schema it wraps.
+            self.limits = DocumentLimits(self.schema._schema, get_settings().graphql)  # type: ignore[attr-defined]
         return self.limits
 
 

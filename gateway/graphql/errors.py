@@ -52,7 +52,7 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     elif code == "NOT_FOUND":
         message = NOT_FOUND_MESSAGE
     elif code == SERVICE_UNAVAILABLE:
-        log.warning("database unavailable in GraphQL (request %s): %s", request_id, fault_name(original))
+        log.warning("database unavailable in GraphQL (request %s): %s", request_id, fault_name(original))  # type: ignore[arg-type]  # SERVICE_UNAVAILABLE is coded only from an error
         message = "Service unavailable"
     extensions = {**(error.extensions or {}), "code": code}
     return GraphQLError(

@@ -86,7 +86,7 @@ async def load_ahead(executor: Any, value: Any, gql_type: GraphQLOutputType, det
             if rows:
                 state = [None] * slots
                 await Loader(context.loaders, state, schema, computed=False).load([(selection, rows)])
-    except Exception:  # noqa: BLE001 - whatever is not loaded ahead, its resolvers load (and report) themselves
+    except Exception:  # whatever is not loaded ahead, its resolvers load (and report) themselves
         log.debug("looking ahead stopped", exc_info=True)
     for relation in relations:
         loaded = state[relation.slot] if state else None

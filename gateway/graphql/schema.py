@@ -14,15 +14,15 @@ from gateway.graphql.mutations.participants import ParticipantMutation
 from gateway.graphql.mutations.partnerships import PartnershipMutation
 from gateway.graphql.scalars import SCALAR_OVERRIDES
 from gateway.graphql.types.cohorts import CohortQuery
+from gateway.graphql.types.declarations import DeclarationQuery
 from gateway.graphql.types.delivery_partners import DeliveryPartnerQuery
+from gateway.graphql.types.lead_providers import LeadProviderQuery
 from gateway.graphql.types.participants import ParticipantQuery
-from gateway.graphql.types.transfers import ParticipantTransfersQuery
-from gateway.graphql.types.unfunded_mentors import UnfundedMentorQuery
 from gateway.graphql.types.partnerships import PartnershipQuery
 from gateway.graphql.types.schools import SchoolQuery
-from gateway.graphql.types.declarations import DeclarationQuery
-from gateway.graphql.types.lead_providers import LeadProviderQuery
 from gateway.graphql.types.statements import StatementQuery
+from gateway.graphql.types.transfers import ParticipantTransfersQuery
+from gateway.graphql.types.unfunded_mentors import UnfundedMentorQuery
 
 Query = merge_types(
     "Query",
@@ -52,7 +52,7 @@ Mutation = merge_types(
 
 
 class GatewaySchema(Schema):
-    def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
+    def process_errors(self, errors, execution_context=None) -> None:
         # Expected errors (NOT_FOUND, BAD_USER_INPUT...) are answers, not incidents; ErrorCodes logs the unexpected ones.
         return None
 
@@ -60,13 +60,13 @@ class GatewaySchema(Schema):
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
-    scalar_overrides=SCALAR_OVERRIDES,
+    scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]  # Strawberry takes any class as the key it overrides
     # Relation levels are loaded once per root field before graphql-core walks the rows (gateway.graphql.look_ahead).
     execution_context_class=LookAheadExecutionContext,
     extensions=[
         # Measured: small queries spend most of their time parsing and validating; both are cached per document.
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
+        ParserCache(maxsize=1024),  # type: ignore[list-item]  # an instance, as Strawberry documents for these two
+        ValidationCache(maxsize=1024),  # type: ignore[list-item]  # as above
         ErrorCodes,
     ],
 )

@@ -60,7 +60,7 @@ class ListQuery:
 
     def sort(self, allowed: Mapping[str, str], default: Sequence[SortKey]) -> list[SortKey]:
         """``sort=a,-b`` over the published keys in ``allowed`` (published name -> domain key); unknown keys are ignored."""
-        keys = []
+        keys: list[SortKey] = []
         for item in split_list(self.params.get("sort", "")):
             descending = item.startswith("-")
             name = allowed.get(item.lstrip("-+"))

@@ -12,22 +12,26 @@ from functools import partial
 
 from starlette.routing import BaseRoute, Route
 
-from gateway.rest.endpoints import delivery_partners
-from gateway.rest.endpoints import participants, transfers, unfunded_mentors
-from gateway.rest.endpoints import participant_actions
-from gateway.rest.endpoints import partnerships
-from gateway.rest.endpoints import partnership_actions
-from gateway.rest.endpoints import schools
+from gateway.rest.endpoints import (
+    declaration_actions,
+    declarations,
+    delivery_partners,
+    openapi,
+    participant_actions,
+    participants,
+    partnership_actions,
+    partnerships,
+    schools,
+    statements,
+    transfers,
+    unfunded_mentors,
+)
 from gateway.rest.serializers.participants import ecf_participant, participant
 from gateway.rest.serializers.partnerships import ecf_partnership, partnership
 from gateway.rest.serializers.transfers import ecf_participant_transfers, participant_transfers
-from gateway.rest.endpoints import openapi
-from gateway.rest.endpoints import declarations
-from gateway.rest.endpoints import declaration_actions
-from gateway.rest.endpoints import statements
-from gateway.rest.openapi import OPENAPI_PATH
 
 V3 = "/api/v3"
+
 
 def rest_routes() -> list[BaseRoute]:
     return [

@@ -16,7 +16,7 @@ class Batch:
         self.tables[table].append(row)
         return row
 
-    def extend(self, other: "Batch") -> None:
+    def extend(self, other: Batch) -> None:
         for table, rows in other.tables.items():
             self.tables[table].extend(rows)
 

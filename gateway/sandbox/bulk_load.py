@@ -130,6 +130,7 @@ async def bulk_load(conn: AsyncConnection, encoder: RowEncoder, tables: list[str
     """A `BulkLoad` into ``tables``, committed when the block ends (after `BulkLoad.rebuild_indexes`), rolled back if it raises."""
     if conn.dialect.name == "postgresql":
         driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None  # an open connection always has its driver's
         load = _PostgresBulkLoad(conn, encoder, tables, driver)
         async with driver.transaction():
             await load.start()
@@ -148,6 +149,7 @@ async def bulk_load(conn: AsyncConnection, encoder: RowEncoder, tables: list[str
         # the last connection closes: hand the space back now. On the driver connection, outside
         # any transaction (SQLAlchemy would begin one first, and a checkpoint cannot run inside it).
         driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None  # an open connection always has its driver's
         await (await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")).close()
     finally:
         await conn.execute(text(f"PRAGMA cache_size = {int(previous_cache)}"))

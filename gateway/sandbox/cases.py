@@ -407,9 +407,11 @@ class _Cases:
             self.declare(period, DeclarationType.STARTED, f"2024-10-0{i + 1}")
 
         deferred_names = ["Lily Edwards", "Jacob Turner", "Sophie Kaur", "Alfie Robinson", "Mia Thompson"]
-        for i, (reason, full_name) in enumerate(zip(DeferralReason, deferred_names, strict=True)):
+        for i, (deferral, full_name) in enumerate(zip(DeferralReason, deferred_names, strict=True)):
             deferred_at = at(date(2025, 3, 10 + i), 11)
-            period = self.at_home(DEFERRED[reason], full_name, 2024, date(2024, 9, 2), deferred=(reason, deferred_at))
+            period = self.at_home(
+                DEFERRED[deferral], full_name, 2024, date(2024, 9, 2), deferred=(deferral, deferred_at)
+            )
             self.declare(period, DeclarationType.STARTED, f"2024-10-1{i}")
 
     def build_transfers(self) -> None:

@@ -102,12 +102,14 @@ def settle(
         return _on(statement, created_at)
     if statement.status is not StatementStatus.PAID:
         return _voided(created_at, void_delay, now)
+    paid_at = statement.paid_at
+    assert paid_at is not None  # a paid statement records when
     if fate is Fate.CLAWED_BACK:
-        voided_at = min(statement.paid_at + void_delay, now)
+        voided_at = min(paid_at + void_delay, now)
         clawback = book.covering(voided_at.date())
     else:
         clawback = book.open_now()
-        voided_at = statement.paid_at + void_delay
+        voided_at = paid_at + void_delay
         opened_at = book.opened_at(clawback) if clawback else None
         if opened_at is not None and opened_at > voided_at:
             voided_at = opened_at + void_delay
@@ -138,6 +140,7 @@ def evidence_held(
     *, detailed: bool, role: ParticipantType, declaration_type: DeclarationType, pick: float
 ) -> str | None:
     """Evidence the rules of section 6 accept; ``pick`` in [0, 1) chooses among the allowed values."""
+    choices: tuple[EvidenceHeld, ...]
     if not detailed:
         if declaration_type is DeclarationType.STARTED:
             return None  # ignored before 2025, so providers rarely sent it

@@ -12,7 +12,7 @@ would have stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -35,7 +35,9 @@ def dialect_key(dialect: Dialect) -> str:
     return f"{dialect.name}.{dialect.driver}"
 
 
-def _row_encoder(names: list[str], processors: list[Callable[[Any], Any] | None]) -> Callable[[Row], tuple[Any, ...]]:
+def _row_encoder(
+    names: list[str], processors: Sequence[Callable[[Any], Any] | None]
+) -> Callable[[Row], tuple[Any, ...]]:
     values_of = itemgetter(*names)
     steps = [(index, process) for index, process in enumerate(processors) if process is not None]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 
 def stable_id(*parts: object) -> uuid.UUID:
@@ -24,4 +24,4 @@ def new_id(rng: random.Random) -> uuid.UUID:
 
 def at(day: date, hour: int = 9, *, seconds: int = 0) -> datetime:
     """A UTC moment on ``day``."""
-    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc) + timedelta(seconds=seconds)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) + timedelta(seconds=seconds)

@@ -8,9 +8,9 @@ so tests can name them without a query.
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from functools import cache
 
 from gateway.sandbox.batch import Batch
 from gateway.sandbox.ids import at, stable_id
@@ -22,8 +22,8 @@ COHORT_YEARS = tuple(range(2021, 2027))
 REGISTRATION_OPEN_FROM = 2024
 NEW_RULES_FROM = 2025  # mentor funding and detailed evidence types
 PAYMENTS_FROZEN_AT = {
-    2021: datetime(2024, 6, 18, tzinfo=timezone.utc),
-    2022: datetime(2025, 6, 16, tzinfo=timezone.utc),
+    2021: datetime(2024, 6, 18, tzinfo=UTC),
+    2022: datetime(2025, 6, 16, tzinfo=UTC),
 }
 
 AMBITION = "Ambition Institute"

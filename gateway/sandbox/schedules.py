@@ -20,7 +20,7 @@ STANDARD_TYPES = (
     DeclarationType.RETAINED_4,
     DeclarationType.COMPLETED,
 )
-EXTENDED_TYPES = STANDARD_TYPES + (DeclarationType.EXTENDED_1, DeclarationType.EXTENDED_2, DeclarationType.EXTENDED_3)
+EXTENDED_TYPES = (*STANDARD_TYPES, DeclarationType.EXTENDED_1, DeclarationType.EXTENDED_2, DeclarationType.EXTENDED_3)
 
 # From this cohort on, windows have no end: the order of declarations is checked instead.
 OPEN_ENDED_FROM = 2025

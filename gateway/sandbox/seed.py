@@ -31,14 +31,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway import clock
 from gateway.db.engine import write_transaction
-from gateway.db.tables import LeadProvider, metadata
+from gateway.db.tables import LeadProvider, metadata, table_of
 from gateway.domain.tokens import create_token
 from gateway.sandbox.batch import Batch
 from gateway.sandbox.bulk import MAX_UNITS, UNIT_TABLES
@@ -85,7 +85,7 @@ class SeedSummary:
 
 def _start_of_today() -> datetime:
     # Seeded moments that follow today are capped at midnight, so every run on one day writes the same values.
-    return datetime.combine(clock.today(), datetime.min.time(), tzinfo=timezone.utc)
+    return datetime.combine(clock.today(), datetime.min.time(), tzinfo=UTC)
 
 
 async def seed_sandbox(
@@ -137,7 +137,7 @@ async def seed_sandbox(
 
 async def sandbox_tokens(engine: AsyncEngine) -> list[tuple[str, str]]:
     """Issue a new token for every lead provider and one for the analyst role: ``[(label, clear token), ...]``."""
-    providers = LeadProvider.__table__
+    providers = table_of(LeadProvider)
     issued = []
     async with write_transaction(engine) as conn:
         rows = (await conn.execute(select(providers.c.id, providers.c.name).order_by(providers.c.name))).all()

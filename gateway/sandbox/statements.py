@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from gateway.vocabulary import StatementStatus
 
@@ -53,13 +53,13 @@ class PlacedStatement:
         if self.status is not StatementStatus.PAID:
             return None
         payment = self.month.payment_date
-        return datetime(payment.year, payment.month, payment.day, 12, tzinfo=timezone.utc)
+        return datetime(payment.year, payment.month, payment.day, 12, tzinfo=UTC)
 
     @property
     def closed_at(self) -> datetime:
         """When the statement stopped taking declarations (the morning after its cut-off)."""
         day = self.month.cut_off_date + timedelta(days=1)
-        return datetime(day.year, day.month, day.day, 6, tzinfo=timezone.utc)
+        return datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
 
 
 def _month_after(year: int, month: int, months: int) -> tuple[int, int]:

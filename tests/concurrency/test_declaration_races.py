@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -99,9 +99,7 @@ class TestVoidRacingPayment:
             declared.append(
                 await declare(engine, provider(AMBITION), ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
             )
-        with clock.travel_to(
-            datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=timezone.utc)
-        ):
+        with clock.travel_to(datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=UTC)):
             async with write_transaction(engine) as conn:
                 await finance.mark_statement_payable(conn, ADMIN, statement["id"])
         lead_provider = await issue_token(engine, lead_provider=AMBITION)
@@ -130,7 +128,7 @@ class TestVoidRacingPayment:
         }
         assert [r.status_code for r in void_responses] == [200] * len(declared)
         assert (await statement_in_db(engine, statement["id"]))["status"] == "paid"
-        for declaration, response in zip(declared, void_responses):
+        for declaration, response in zip(declared, void_responses, strict=True):
             (row,) = await _rows_of(engine, declaration.training_record_id)
             assert response.json()["data"]["attributes"]["state"] == row["state"]
             assert (row["state"], row["statement_id"], row["clawback_statement_id"]) in (
@@ -148,9 +146,7 @@ class TestVoidAndPaymentLocks:
         ][:2]
         ect = await make_trainee(engine)
         row = await declare(engine, provider(AMBITION), ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
-        with clock.travel_to(
-            datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=timezone.utc)
-        ):
+        with clock.travel_to(datetime.combine(statement["cut_off_date"] + timedelta(days=1), time(6), tzinfo=UTC)):
             async with write_transaction(engine) as conn:
                 await finance.mark_statement_payable(conn, ADMIN, statement["id"])
         return row.id, statement, following
@@ -161,7 +157,7 @@ class TestVoidAndPaymentLocks:
         engine = sandbox_db.engine
         declaration_id, statement, _ = await self._payable(engine)
 
-        with clock.travel_to(datetime.combine(statement["payment_date"], time(12), tzinfo=timezone.utc)):
+        with clock.travel_to(datetime.combine(statement["payment_date"], time(12), tzinfo=UTC)):
             async with engine.connect() as conn:
                 transaction = await conn.begin()
                 await void_declaration(conn, provider(AMBITION), declaration_id)
@@ -182,7 +178,7 @@ class TestVoidAndPaymentLocks:
         engine = sandbox_db.engine
         declaration_id, statement, following = await self._payable(engine)
 
-        with clock.travel_to(datetime.combine(statement["payment_date"], time(12), tzinfo=timezone.utc)):
+        with clock.travel_to(datetime.combine(statement["payment_date"], time(12), tzinfo=UTC)):
             async with engine.connect() as conn:
                 transaction = await conn.begin()
                 await finance.authorise_payment(conn, ADMIN, statement["id"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from alembic import command
 from sqlalchemy import insert, select
@@ -26,7 +26,7 @@ async def _upgrade_to(engine, revision: str) -> None:
 
 
 def _at(day: date, hour: int) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
 class TestTheSchoolsSideOfTrainingPeriods:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -58,4 +58,4 @@ class TestTimestamps:
             found = (await conn.execute(select(_lead_providers.c.created_at))).scalar_one()
 
         assert found == written
-        assert found.tzinfo == timezone.utc and found.hour == 0 and found.microsecond == 123456
+        assert found.tzinfo == UTC and found.hour == 0 and found.microsecond == 123456

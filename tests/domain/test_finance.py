@@ -4,7 +4,7 @@ and the declaration life cycle they drive together with voiding (domain.md secti
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -34,11 +34,11 @@ statements = Statement.__table__
 
 
 def _morning_after(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(6), tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(6), tzinfo=UTC)
 
 
 def _noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 async def _admin(engine, action, *args, caller: Caller = ADMIN):
@@ -295,7 +295,7 @@ class TestCloseStatementsOnTheBoundary:
     async def test_the_last_second_of_the_cut_off_day_leaves_it_open(self, empty_db):
         await self._statements(empty_db.engine)
 
-        closed = await self._close_at(empty_db.engine, datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=timezone.utc))
+        closed = await self._close_at(empty_db.engine, datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=UTC))
 
         assert closed == 1
         assert await self._payable(empty_db.engine) == {self.PASSED_YESTERDAY, self.ALREADY_PAYABLE}
@@ -303,7 +303,7 @@ class TestCloseStatementsOnTheBoundary:
     async def test_the_first_moment_of_the_next_day_closes_it(self, empty_db):
         await self._statements(empty_db.engine)
 
-        closed = await self._close_at(empty_db.engine, datetime(2026, 4, 1, 0, 0, 0, tzinfo=timezone.utc))
+        closed = await self._close_at(empty_db.engine, datetime(2026, 4, 1, 0, 0, 0, tzinfo=UTC))
 
         assert closed == 2
         assert await self._payable(empty_db.engine) == {self.PASSED_YESTERDAY, self.ON_THE_DAY, self.ALREADY_PAYABLE}

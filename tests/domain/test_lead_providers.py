@@ -6,7 +6,7 @@ from gateway.db.engine import read_connection
 from gateway.domain.callers import Caller
 from gateway.domain.lead_providers import lead_providers_by_id, list_lead_providers
 from gateway.vocabulary import Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 
 
 def provider(w: World, name: str) -> Caller:

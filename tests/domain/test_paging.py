@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 import pytest
@@ -23,13 +23,13 @@ def _cursor(raw: list) -> str:
 
 class TestDecodeCursor:
     def test_reads_back_the_values_a_cursor_was_made_of(self):
-        values = (datetime(2024, 2, 25, 13, 36, 54, tzinfo=timezone.utc), AN_ID)
+        values = (datetime(2024, 2, 25, 13, 36, 54, tzinfo=UTC), AN_ID)
         assert decode_cursor(encode_cursor(values), SORTABLE, BY_CREATED_AT) == values
 
     def test_a_date_time_with_an_offset_is_read_in_utc(self):
         (moment, _) = decode_cursor(_cursor(["2024-01-01T01:00:00+01:00", str(AN_ID)]), SORTABLE, BY_CREATED_AT)
-        assert moment == datetime(2024, 1, 1, tzinfo=timezone.utc)
-        assert moment.tzinfo is timezone.utc
+        assert moment == datetime(2024, 1, 1, tzinfo=UTC)
+        assert moment.tzinfo is UTC
 
     @pytest.mark.parametrize(
         "raw",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import literal, select, update
@@ -32,7 +32,7 @@ from tests.participants_in_database import ParticipantsInDatabase
 ALL = OffsetPage(size=3000)
 ANALYST = Caller(role=Role.ANALYST)
 TODAY = date(2025, 6, 15)
-NOON = datetime(2025, 6, 15, 12, tzinfo=timezone.utc)
+NOON = datetime(2025, 6, 15, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ class TestParticipantStatus:
         assert participant_status(NOON, None, TODAY + timedelta(days=10), today=TODAY) is ParticipantStatus.WITHDRAWN
 
     def test_today_defaults_to_the_gateway_clock(self):
-        with clock.travel_to(datetime(2030, 1, 1, tzinfo=timezone.utc)):
+        with clock.travel_to(datetime(2030, 1, 1, tzinfo=UTC)):
             assert participant_status(None, date(2030, 1, 2), date(2029, 12, 31)) is ParticipantStatus.LEAVING
 
 
@@ -258,7 +258,7 @@ class TestEnrolmentsOfTheSeededCases:
             case_id(Case.MERGED_AWAY_PARTICIPANT),
             participant.id,
         )
-        assert change.changed_at == datetime(2025, 1, 10, 14, tzinfo=timezone.utc)
+        assert change.changed_at == datetime(2025, 1, 10, 14, tzinfo=UTC)
 
     async def test_a_participant_moved_out_of_a_frozen_cohort_is_enrolled_in_the_new_one(self, sandbox):
         enrolment = only_enrolment(await one(provider(sandbox, AMBITION), Case.MOVED_FROM_FROZEN_COHORT))
@@ -341,7 +341,7 @@ class TestFilters:
 class TestUpdatedAt:
     async def test_a_change_to_a_training_period_updates_the_participant(self, sandbox_db):
         sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
-        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)
         periods, records = TrainingPeriod.__table__, TrainingRecord.__table__
         record_ids = select(records.c.id).where(records.c.participant_id == case_id(Case.ACTIVE_ECT))
         async with write_transaction(sandbox_db.engine) as conn:
@@ -353,7 +353,7 @@ class TestUpdatedAt:
 
     async def test_a_change_to_a_training_record_updates_the_participant(self, sandbox_db):
         sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
-        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)
         records = TrainingRecord.__table__
         async with write_transaction(sandbox_db.engine) as conn:
             await conn.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,7 +20,7 @@ from gateway.domain.statements import (
     statements_by_lead_provider,
 )
 from gateway.vocabulary import Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 
 ALL = OffsetPage(size=3000)
 ANALYST = Caller(role=Role.ANALYST)
@@ -72,7 +72,7 @@ class TestListStatements:
         assert set(await ids_seen(provider(world, "Alpha"), StatementFilters(updated_since=latest))) == {
             r.id for r in rows if r.updated_at >= latest
         }
-        later = StatementFilters(updated_since=datetime(2999, 1, 1, tzinfo=timezone.utc))
+        later = StatementFilters(updated_since=datetime(2999, 1, 1, tzinfo=UTC))
         assert await ids_seen(provider(world, "Alpha"), later) == []
 
     async def test_rows_carry_the_published_values(self, world):

@@ -74,7 +74,7 @@ class FaultProxy:
         self._delay = 0.0
         self._call(self._restore())
 
-    def __enter__(self) -> FaultProxy:  # noqa: PYI034 - start() returns the proxy itself
+    def __enter__(self) -> FaultProxy:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:

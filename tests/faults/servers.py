@@ -73,8 +73,8 @@ async def serving(database_url: str, workdir: Path, *, workers: int = 2, **setti
     log_path = workdir / f"serve-{port}.log"
     command = [GATEWAY, "serve", "--port", str(port), "--workers", str(workers)]
     # Blocking, but brief: the server's output goes to a file, and the test awaits nothing meanwhile.
-    with open(log_path, "w") as log:  # noqa: ASYNC230
-        process = subprocess.Popen(  # noqa: ASYNC220
+    with open(log_path, "w") as log:  # noqa: ASYNC230  see above
+        process = subprocess.Popen(  # noqa: ASYNC220  see above
             command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     server = Server(process, f"http://127.0.0.1:{port}", log_path)

@@ -49,7 +49,7 @@ async def test_every_identical_submission_of_a_burst_answers_200_with_the_same_b
                 )
             )
 
-    for trainee, responses in zip(trainees, bursts):
+    for trainee, responses in zip(trainees, bursts, strict=True):
         assert [r.status_code for r in responses] == [200] * IDENTICAL, [
             line for line in server.log().splitlines() if "503" in line or "unavailable" in line
         ][:10]

@@ -45,7 +45,7 @@ async def test_a_write_abandoned_mid_request_is_all_or_nothing_and_its_resubmiss
     with FaultProxy.in_front_of(sandbox_db.url) as proxy:
         async with serving(proxy.url_through(sandbox_db.url), tmp_path, workers=1) as server:
             proxy.slow(CHUNK_DELAY)
-            for trainee, seconds in zip(trainees, GIVE_UP_AFTER):
+            for trainee, seconds in zip(trainees, GIVE_UP_AFTER, strict=True):
                 body = {
                     "data": {
                         "type": "participant-declaration",
@@ -75,7 +75,7 @@ async def test_a_write_abandoned_mid_request_is_all_or_nothing_and_its_resubmiss
 
     assert all(len(rows) <= 1 for rows in between), between
     assert [r.status_code for r in again] == [200] * len(trainees)
-    for trainee, response, before in zip(trainees, again, between):
+    for trainee, response, before in zip(trainees, again, between, strict=True):
         rows = await _rows(sandbox_db.engine, trainee.training_record_id)
         assert [str(row.id) for row in rows] == [response.json()["data"]["id"]]
         assert before in ([], rows)  # a row stored before the resubmission is the one it answered

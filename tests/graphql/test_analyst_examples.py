@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from gateway.graphql.types.enums import DeclarationState
-
 from tests.graphql.support import headers_for, nodes, run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "examples"

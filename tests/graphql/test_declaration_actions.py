@@ -9,7 +9,6 @@ import pytest
 from gateway.sandbox.cases import DECLARATION_IN_STATE, Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST
 from gateway.vocabulary import CourseIdentifier, DeclarationState, DeclarationType, EvidenceHeld, Role
-from tests.declaration_refusals import REFUSALS, VOID_REFUSALS, _refusals_database, refusals_db, void_target  # noqa: F401 - fixtures
 from tests.declaration_scenarios import (
     VOIDABLE_ELSEWHERE,
     ambition_declaration_teach_first_reads,
@@ -17,6 +16,7 @@ from tests.declaration_scenarios import (
     make_trainee,
     snapshot,
 )
+from tests.fixtures.declaration_refusals import REFUSALS, VOID_REFUSALS, void_target
 from tests.support import bearer, issue_token
 
 DECLARATION_FIELDS = """

@@ -10,7 +10,7 @@ from gateway import vocabulary
 from gateway.db.engine import read_connection
 from gateway.db.tables import LeadProvider
 from gateway.vocabulary import Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 from tests.graphql.support import node_ids, run
 from tests.rest.test_declarations import all_pages
 from tests.support import StatementCounter, bearer, issue_token

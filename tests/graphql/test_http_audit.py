@@ -27,7 +27,9 @@ def test_the_graphql_over_http_audit_reports_no_warning_and_no_error(tmp_path):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}", "GATEWAY_ENV": "sandbox"}
     command = [os.path.join(os.path.dirname(sys.executable), "gateway"), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         printed = []
         while not any(line.startswith("  analyst:") for line in printed):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from gateway.vocabulary import Role
-from tests.declaration_world import world, world_db  # noqa: F401 - fixtures
 from tests.graphql.support import run
 from tests.support import bearer, issue_token
 

@@ -158,7 +158,9 @@ def both_shapes(sandbox, provider_id) -> list[dict]:
     return [
         as_graphql(r, n)
         for r, n in zip(
-            sandbox.participants_seen_by(provider_id), sandbox.participants_seen_by(provider_id, newer=True)
+            sandbox.participants_seen_by(provider_id),
+            sandbox.participants_seen_by(provider_id, newer=True),
+            strict=True,
         )
     ]
 
@@ -180,7 +182,7 @@ class TestParticipants:
             for path in ("/api/v3/participants/ecf", "/api/v3/participants")
         ]
         result = await run(client, headers, PARTICIPANTS, first=3000)
-        assert nodes(result) == [as_graphql(r, n) for r, n in zip(rest, newer)]
+        assert nodes(result) == [as_graphql(r, n) for r, n in zip(rest, newer, strict=True)]
 
     async def test_an_unknown_training_status_is_refused_by_the_schema(self, readonly_db, client):
         result = await run(client, await headers_for(readonly_db, AMBITION), PARTICIPANTS, trainingStatus=["PAUSED"])

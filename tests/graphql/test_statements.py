@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gateway.db.engine import read_connection
 from gateway.db.tables import LeadProvider
 from gateway.vocabulary import Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 from tests.graphql.support import node_ids, run
 from tests.support import StatementCounter, bearer, issue_token
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -420,7 +420,7 @@ async def sort_values(engine, items: list[dict[str, Any]], key: str) -> dict[str
         rows = await conn.execute(
             select(table.c.id, table.c[key]).where(table.c.id.in_([uuid.UUID(i["id"]) for i in items]))
         )
-        return {str(id_): value if value.tzinfo else value.replace(tzinfo=timezone.utc) for id_, value in rows}
+        return {str(id_): value if value.tzinfo else value.replace(tzinfo=UTC) for id_, value in rows}
 
 
 class TestSortable:
@@ -516,7 +516,7 @@ class TestTheValidatorItself:
     """The validator the suite relies on must catch what the suite claims to catch."""
 
     PATH = "/api/v3/partnerships/ecf/{id}"
-    VALID = {
+    VALID: ClassVar[dict[str, Any]] = {
         "data": {
             "id": "5c5f1a7e-3d4b-4a51-9a2e-1f6f0d1c2b3a",
             "type": "partnership",

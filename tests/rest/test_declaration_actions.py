@@ -13,7 +13,6 @@ from gateway.rest.openapi import served_document
 from gateway.sandbox.cases import DECLARATION_IN_STATE, Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST
 from gateway.vocabulary import DeclarationState, Role
-from tests.declaration_refusals import REFUSALS, VOID_REFUSALS, _refusals_database, refusals_db, void_target  # noqa: F401 - fixtures
 from tests.declaration_scenarios import (
     VOIDABLE_ELSEWHERE,
     ambition_declaration_teach_first_reads,
@@ -21,6 +20,7 @@ from tests.declaration_scenarios import (
     make_trainee,
     snapshot,
 )
+from tests.fixtures.declaration_refusals import REFUSALS, VOID_REFUSALS, void_target
 from tests.rest.openapi_validation import ResponseValidator
 from tests.rest.support import NOT_FOUND
 from tests.support import UNREACHED_RATE_LIMIT, bearer, issue_token

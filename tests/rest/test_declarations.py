@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gateway.db.engine import read_connection
 from gateway.db.tables import Declaration, LeadProvider, Partnership, TrainingPeriod
 from gateway.vocabulary import BILLABLE_STATES, Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 from tests.rest.support import BAD_PAGE, BAD_UPDATED_SINCE, NOT_FOUND
 from tests.support import bearer, issue_token
 

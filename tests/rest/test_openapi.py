@@ -6,7 +6,7 @@ import fnmatch
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from openapi_schema_validator import OAS30Validator
@@ -204,7 +204,7 @@ class TestAddedAttributes:
 
 
 class TestNulls:
-    NULLABLE = [
+    NULLABLE: ClassVar[list[tuple[str, str]]] = [
         ("ECFEnrolment", "withdrawal"),
         ("ECFEnrolment", "deferral"),
         ("ECFEnrolment", "mentor_ineligible_for_funding_reason"),
@@ -318,4 +318,4 @@ class TestRouteCoverage:
         assert routed_operations() - set(documented_operations(SERVED)) == set()
 
     def test_the_not_yet_implemented_list_names_only_documented_operations(self):
-        assert NOT_YET_IMPLEMENTED <= set(documented_operations(SERVED))
+        assert set(documented_operations(SERVED)) >= NOT_YET_IMPLEMENTED

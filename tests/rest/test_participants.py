@@ -32,8 +32,8 @@ class TestIndex:
         headers = await headers_for(readonly_db, AMBITION)
         ecf, newer = await list_all(client, ECF, headers), await list_all(client, NEWER, headers)
         assert ids(ecf) == ids(newer)
-        for old, new in zip(ecf, newer):
-            for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"]):
+        for old, new in zip(ecf, newer, strict=True):
+            for a, b in zip(old["attributes"]["ecf_enrolments"], new["attributes"]["ecf_enrolments"], strict=True):
                 if a["participant_status"] == "withdrawn":  # the newer document spells a school's withdrawal "left"
                     a = {**a, "participant_status": "left"}
                 assert {k: v for k, v in a.items() if k in b} == {k: v for k, v in b.items() if k in a}

@@ -12,18 +12,16 @@ from gateway.db.tables import Partnership, TrainingPeriod, TrainingRecord
 from gateway.rest.openapi import served_document
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import AMBITION, TEACH_FIRST, cohort_id, delivery_partner_id, lead_provider_id
-from gateway.vocabulary import Role
 from tests.conftest import IS_POSTGRES
 from tests.database_state import database_state
 from tests.rest.openapi_validation import ResponseValidator
 from tests.rest.support import BAD_BODY, NOT_FOUND, headers_for
-from tests.support import bearer, issue_token
 from tests.write_action_cases import (
     AMBITION_PARTNER,
     AMBITION_RECENT_PARTNER,
     CREATE_PARTNERSHIP_REFUSALS,
-    UPDATE_PARTNERSHIP_REFUSALS,
     UNKNOWN_ID,
+    UPDATE_PARTNERSHIP_REFUSALS,
     Refusal,
 )
 

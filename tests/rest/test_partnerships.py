@@ -9,9 +9,9 @@ import pytest
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import (
     AMBITION,
-    TEACH_FIRST,
-    LEAD_PROVIDER_NAMES,
     DELIVERY_PARTNER_OF_TWO_PROVIDERS,
+    LEAD_PROVIDER_NAMES,
+    TEACH_FIRST,
     delivery_partner_id,
 )
 from tests.rest.support import NOT_FOUND, headers_for, list_all

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gateway.db.engine import read_connection
 from gateway.db.tables import Cohort, LeadProvider, Statement
 from gateway.vocabulary import Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 from tests.rest.support import NOT_FOUND
 from tests.support import bearer, issue_token
 
@@ -159,7 +159,7 @@ class TestSandbox:
             )
             assert expected, name
             assert ids(response) == [str(r.id) for r in expected], name
-            for item, row in zip(response.json()["data"], expected):
+            for item, row in zip(response.json()["data"], expected, strict=True):
                 assert item["attributes"]["month"] == MONTHS[row.month - 1]
                 assert item["attributes"]["year"] == str(row.year)
                 assert item["attributes"]["cohort"] == str(row.cohort_year)

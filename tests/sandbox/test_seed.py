@@ -7,7 +7,8 @@ import io
 import re
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -142,7 +143,7 @@ class TestDeterminism:
 
     def test_the_first_unit_is_the_one_scale_one_has_always_had(self):
         # Many tests read scale 1 row by row: its ids and counts must not move when the large scales are tuned.
-        now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
+        now = datetime.combine(clock.today(), time.min, tzinfo=UTC)
         first = unit_batch(Reference(now.date()), 0, now=now).tables
         assert {name: len(rows) for name, rows in first.items()} == {
             "schools": 40,
@@ -176,7 +177,7 @@ class TestDeterminism:
         assert "100%" in captured.err and captured.out == ""
 
     async def test_a_worker_process_builds_the_same_units_as_the_seeding_process(self, readonly_db):
-        now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
+        now = datetime.combine(clock.today(), time.min, tzinfo=UTC)
         reference = Reference(now.date())
         dialect = readonly_db.engine.dialect
         built = [rows async for rows in bulk_units(reference, PARALLEL_FROM_UNITS, now=now, dialect=dialect)]
@@ -206,7 +207,7 @@ class TestScales:
 
     def test_later_units_average_about_five_thousand_declarations(self):
         # So that --scale 100 writes about 100,000 participants and 500,000 declarations, as the issue asks.
-        now = datetime.combine(clock.today(), time.min, tzinfo=timezone.utc)
+        now = datetime.combine(clock.today(), time.min, tzinfo=UTC)
         reference = Reference(now.date())
         units = [unit_batch(reference, unit, now=now).tables for unit in range(1, 11)]
         declarations = sum(len(unit["declarations"]) for unit in units) / len(units)
@@ -256,7 +257,13 @@ class TestScales:
 
 
 class TestProgress:
-    COUNTS = {"schools": 90, "participants": 2155, "training_periods": 2229, "declarations": 9517, "statements": 1830}
+    COUNTS: ClassVar[dict[str, int]] = {
+        "schools": 90,
+        "participants": 2155,
+        "training_periods": 2229,
+        "declarations": 9517,
+        "statements": 1830,
+    }
 
     def test_a_log_gets_a_plain_line_per_tenth_with_the_rows_by_table(self):
         stream = io.StringIO()
@@ -295,8 +302,8 @@ class TestReferenceData:
     async def test_cohorts_2021_to_2026_with_their_flags(self, conn):
         cohorts = {row.year: row for row in await rows(conn, "cohorts")}
         assert sorted(cohorts) == [2021, 2022, 2023, 2024, 2025, 2026]
-        assert cohorts[2021].payments_frozen_at == datetime(2024, 6, 18, tzinfo=timezone.utc)
-        assert cohorts[2022].payments_frozen_at == datetime(2025, 6, 16, tzinfo=timezone.utc)
+        assert cohorts[2021].payments_frozen_at == datetime(2024, 6, 18, tzinfo=UTC)
+        assert cohorts[2022].payments_frozen_at == datetime(2025, 6, 16, tzinfo=UTC)
         assert all(cohorts[year].payments_frozen_at is None for year in range(2023, 2027))
         assert [year for year, c in cohorts.items() if c.mentor_funding and c.detailed_evidence_types] == [2025, 2026]
         assert [year for year, c in cohorts.items() if c.registration_open] == [2024, 2025, 2026]
@@ -475,7 +482,7 @@ class TestParticipants:
                     p.lead_provider_id for p in record_periods if p.lead_provider_id
                 }
         unfunded = set()
-        for record_id, record_periods in periods.items():
+        for record_periods in periods.values():
             for p in record_periods:
                 if p.mentor_id and p.lead_provider_id and p.lead_provider_id not in providers_of_mentor[p.mentor_id]:
                     unfunded.add((p.lead_provider_id, p.mentor_id))
@@ -790,9 +797,7 @@ class TestSubmissionDigest:
             "declaration_type": "started",
             "course_identifier": "ecf-induction",
         }
-        utc = submission_digest(
-            **args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held=None
-        )
+        utc = submission_digest(**args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=UTC), evidence_held=None)
         plus_one = timezone(timedelta(hours=1))
         assert utc == submission_digest(
             **args, declaration_date=datetime(2025, 1, 1, 10, tzinfo=plus_one), evidence_held=None
@@ -803,6 +808,6 @@ class TestSubmissionDigest:
             evidence_held=None,
         )
         assert utc != submission_digest(
-            **args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=timezone.utc), evidence_held="other"
+            **args, declaration_date=datetime(2025, 1, 1, 9, tzinfo=UTC), evidence_held="other"
         )
         assert re.fullmatch(r"[0-9a-f]{64}", utc)

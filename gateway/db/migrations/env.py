@@ -25,7 +25,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_online() -> None:
-    engine = build_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "gateway.db.migrate sets sqlalchemy.url before running migrations"
+    engine = build_engine(url)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

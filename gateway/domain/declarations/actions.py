@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
-from gateway.db.tables import Cohort, Declaration
+from gateway.db.tables import Cohort, Declaration, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.declaration_digest import submission_digest
 from gateway.domain.declarations.checks import DECLARATION_TYPE, SLOT_TAKEN, declaration_errors
@@ -44,8 +44,8 @@ from gateway.domain.declarations.submission import DeclarationSubmission, Parsed
 from gateway.domain.errors import NotFound, ValidationFailed
 from gateway.vocabulary import DeclarationState, IneligibleForFundingReason, ParticipantType
 
-_declarations = Declaration.__table__
-_cohorts = Cohort.__table__
+_declarations = table_of(Declaration)
+_cohorts = table_of(Cohort)
 
 PARTICIPANT_DECLARATION_ID = "participant_declaration_id"
 ALREADY_VOIDED = "The declaration has already been voided."

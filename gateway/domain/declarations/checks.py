@@ -11,7 +11,7 @@ from datetime import datetime
 
 from gateway.domain.declarations.evidence import accepted_evidence, evidence_error
 from gateway.domain.declarations.facts import SubmissionFacts
-from gateway.domain.declarations.milestones import SEQUENCE_CHECKED_FROM, OUT_OF_SEQUENCE, out_of_sequence, window_error
+from gateway.domain.declarations.milestones import OUT_OF_SEQUENCE, SEQUENCE_CHECKED_FROM, out_of_sequence, window_error
 from gateway.domain.declarations.payment import CONTRACT_ENDED
 from gateway.domain.declarations.submission import DeclarationSubmission, ParsedSubmission, is_blank, rfc3339
 from gateway.domain.errors import FieldError
@@ -124,6 +124,7 @@ def declaration_errors(
 
     if (
         declared_at is not None
+        and training.withdrawn_at is not None  # implied by the status below; said for the type checker
         and training_status(training.withdrawn_at, training.deferred_at) is TrainingStatus.WITHDRAWN
         and training.withdrawn_at <= declared_at
     ):

@@ -38,7 +38,7 @@ def accepted_evidence(
     if declaration_type is DeclarationType.RETAINED_2 and role is ParticipantType.ECT:
         return ENGAGEMENT
     if declaration_type is DeclarationType.COMPLETED:
-        return ENGAGEMENT + (EvidenceHeld.ONE_TERM_INDUCTION,) if role is ParticipantType.ECT else ENGAGEMENT
+        return (*ENGAGEMENT, EvidenceHeld.ONE_TERM_INDUCTION) if role is ParticipantType.ECT else ENGAGEMENT
     return DETAILED
 
 

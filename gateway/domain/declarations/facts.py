@@ -9,21 +9,30 @@ from datetime import datetime
 from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort, Declaration, Milestone, Participant, Partnership, TrainingPeriod, TrainingRecord
+from gateway.db.tables import (
+    Cohort,
+    Declaration,
+    Milestone,
+    Participant,
+    Partnership,
+    TrainingPeriod,
+    TrainingRecord,
+    table_of,
+)
 from gateway.domain.declarations.milestones import DatedDeclaration, MilestoneWindow
 from gateway.domain.declarations.payment import PaymentTarget, next_open_output_statement
 from gateway.vocabulary import BILLABLE_STATES, DeclarationState, DeclarationType, ParticipantType
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_partnerships = Partnership.__table__
-_participants = Participant.__table__
-_cohorts = Cohort.__table__
-_milestones = Milestone.__table__
-_declarations = Declaration.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_partnerships = table_of(Partnership)
+_participants = table_of(Participant)
+_cohorts = table_of(Cohort)
+_milestones = table_of(Milestone)
+_declarations = table_of(Declaration)
 
 BILLABLE = [state.value for state in BILLABLE_STATES]
-RESUBMITTABLE = BILLABLE + [DeclarationState.INELIGIBLE.value]
+RESUBMITTABLE = [*BILLABLE, DeclarationState.INELIGIBLE.value]
 """States in which an earlier submission still stands, so sending it again answers it (the digest index's states)."""
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
-from gateway.db.tables import Statement
+from gateway.db.tables import Statement, table_of
 from gateway.vocabulary import StatementStatus
 
-_statements = Statement.__table__
+_statements = table_of(Statement)
 
 CONTRACT_ENDED = (
     "You cannot submit or void declarations for the {year} cohort. The funding contract for this cohort has ended. "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -91,7 +91,7 @@ def parse_rfc3339(value: Any) -> datetime | None:
         return None
     year, month, day, hour, minute, second, fraction, utc, sign, zone_hours, zone_minutes = match.groups()
     if utc:
-        zone = timezone.utc
+        zone = UTC
     else:
         if int(zone_hours) > 23 or int(zone_minutes) > 59:
             return None
@@ -102,7 +102,7 @@ def parse_rfc3339(value: Any) -> datetime | None:
         moment = datetime(
             int(year), int(month), int(day), int(hour), int(minute), int(second), microseconds, tzinfo=zone
         )
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except ValueError:  # month 13, hour 29, 30 February...
         return None
     except OverflowError:  # 9999-12-31T23:59:59-14:00 is past the last moment Python can hold in UTC
@@ -111,4 +111,4 @@ def parse_rfc3339(value: Any) -> datetime | None:
 
 def rfc3339(moment: datetime) -> str:
     """A moment as the published messages show it: UTC, whole seconds, ``Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -37,6 +37,7 @@ from gateway.db.tables import (
     School,
     TrainingPeriod,
     TrainingRecord,
+    table_of,
 )
 from gateway.domain.callers import Caller
 from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
@@ -56,13 +57,13 @@ from gateway.vocabulary import (
     WithdrawalReason,
 )
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_participants = Participant.__table__
-_partnerships = Partnership.__table__
-_schools = School.__table__
-_cohorts = Cohort.__table__
-_declarations = Declaration.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_participants = table_of(Participant)
+_partnerships = table_of(Partnership)
+_schools = table_of(School)
+_cohorts = table_of(Cohort)
+_declarations = table_of(Declaration)
 
 COURSE_MISSING = "Enter a '#/course_identifier'."
 COURSE_NOT_RECOGNISED = (
@@ -216,6 +217,7 @@ async def withdraw_participant(
             ECT_NOT_A_MENTOR,
         )
     checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check
 
     now = clock.now()
     await conn.execute(
@@ -247,6 +249,7 @@ async def defer_participant(
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.DEFERRED, ALREADY_DEFERRED)
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.WITHDRAWN, ALREADY_WITHDRAWN)
     checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check
 
     now = clock.now()
     await conn.execute(
@@ -291,6 +294,7 @@ async def resume_participant(
     if period is not None:
         checks.check("participant_id", lambda: period.training_status is TrainingStatus.ACTIVE, ALREADY_ACTIVE)
     checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check
 
     # Starts today; a period that was due to start later resumes on its own start date, so it stays the latest.
     # It ends when the school said the participant leaves, if it did.
@@ -398,6 +402,7 @@ async def change_schedule(
         # Without the period there is no cohort to look the schedule up in; only a name that no cohort has can fail.
         checks.check("schedule_identifier", lambda: identifier not in _SCHEDULE_IDENTIFIERS, SCHEDULE_INVALID)
         checks.raise_if_failed()
+    assert period is not None  # _check_course returns None only with a failed check, raised above
     change = await _schedule_change(conn, caller, period, identifier=identifier, cohort=cohort)
     schedule, target = change.schedule, change.target
 

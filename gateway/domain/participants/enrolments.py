@@ -26,18 +26,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
 from gateway import clock
-from gateway.db.tables import Cohort, Participant, Partnership, Schedule, School, TrainingPeriod, TrainingRecord
+from gateway.db.tables import (
+    Cohort,
+    Participant,
+    Partnership,
+    Schedule,
+    School,
+    TrainingPeriod,
+    TrainingRecord,
+    table_of,
+)
 from gateway.domain.callers import Caller
 from gateway.domain.keys import chunked, key_in
 from gateway.vocabulary import ParticipantStatus, ParticipantType, ScheduleIdentifier, TrainingStatus, WorkingPattern
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_partnerships = Partnership.__table__
-_participants = Participant.__table__
-_schools = School.__table__
-_cohorts = Cohort.__table__
-_schedules = Schedule.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_partnerships = table_of(Partnership)
+_participants = table_of(Participant)
+_schools = table_of(School)
+_cohorts = table_of(Cohort)
+_schedules = table_of(Schedule)
 
 ROLE_ORDER = (ParticipantType.ECT, ParticipantType.MENTOR)
 

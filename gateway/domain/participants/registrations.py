@@ -25,7 +25,7 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
-from gateway.db.tables import Cohort, Participant, TrainingPeriod, TrainingRecord
+from gateway.db.tables import Cohort, Participant, TrainingPeriod, TrainingRecord, table_of
 from gateway.domain.batches import each_row
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
@@ -37,10 +37,10 @@ from gateway.domain.participants.enrolments import EnrolmentRow, _enrolment, _en
 from gateway.domain.participants.queries import latest_of
 from gateway.vocabulary import ParticipantStatus, ParticipantType
 
-_participants = Participant.__table__
-_records = TrainingRecord.__table__
-_periods = TrainingPeriod.__table__
-_cohorts = Cohort.__table__
+_participants = table_of(Participant)
+_records = table_of(TrainingRecord)
+_periods = table_of(TrainingPeriod)
+_cohorts = table_of(Cohort)
 
 
 ENDED_BY_SCHOOL = (ParticipantStatus.LEFT, ParticipantStatus.WITHDRAWN)

@@ -11,14 +11,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort, Milestone, Schedule
+from gateway.db.tables import Cohort, Milestone, Schedule, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.keys import chunked, key_in
 from gateway.vocabulary import DeclarationType, ScheduleIdentifier
 
-_schedules = Schedule.__table__
-_milestones = Milestone.__table__
-_cohorts = Cohort.__table__
+_schedules = table_of(Schedule)
+_milestones = table_of(Milestone)
+_cohorts = table_of(Cohort)
 
 _DECLARATION_ORDER = list(DeclarationType)
 

@@ -27,13 +27,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
 from gateway import clock
-from gateway.db.tables import LeadProvider, Participant, Partnership, School, TrainingPeriod, TrainingRecord
+from gateway.db.tables import LeadProvider, Participant, Partnership, School, TrainingPeriod, TrainingRecord, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
@@ -42,12 +43,12 @@ from gateway.domain.participants.enrolments import provider_scope
 from gateway.domain.participants.queries import DEFAULT_ORDER, SORTABLE, participant_updated_at, updated_since
 from gateway.vocabulary import TransferStatus, TransferType
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_partnerships = Partnership.__table__
-_participants = Participant.__table__
-_schools = School.__table__
-_lead_providers = LeadProvider.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_partnerships = table_of(Partnership)
+_participants = table_of(Participant)
+_schools = table_of(School)
+_lead_providers = table_of(LeadProvider)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def _sequenced(
     caller: Caller, lead_provider_id: uuid.UUID | None, participant_ids: Sequence[uuid.UUID] | None, dialect: str
 ) -> Subquery:
     """Every period of the relevant training records, side by side with the period that follows it."""
-    window = {
+    window: dict[str, Any] = {
         "partition_by": _periods.c.training_record_id,
         "order_by": (_periods.c.started_on, _periods.c.created_at, _periods.c.id),
     }

@@ -15,12 +15,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
-from gateway.db.tables import Participant, Partnership, TrainingPeriod, TrainingRecord
+from gateway.db.tables import Participant, Partnership, TrainingPeriod, TrainingRecord, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
@@ -35,10 +36,10 @@ from gateway.domain.participants.queries import (
     updated_since,
 )
 
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_partnerships = Partnership.__table__
-_participants = Participant.__table__
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_partnerships = table_of(Partnership)
+_participants = table_of(Participant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,7 @@ async def unfunded_mentors_by_id(
 ) -> dict[uuid.UUID, UnfundedMentorRow]:
     """Mentors unfunded for the caller, by id; any other id is absent."""
     stmt, visible = _visible_to(caller, UnfundedMentorFilters(lead_provider_id=lead_provider_id))
-    rows = []
+    rows: list[Any] = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(stmt.where(key_in(conn, visible.c.id, chunk)))).all())
     return {row.id: UnfundedMentorRow(*row) for row in rows}

@@ -26,6 +26,7 @@ from gateway.db.tables import (
     SchoolCohort,
     TrainingPeriod,
     TrainingRecord,
+    table_of,
 )
 from gateway.domain.callers import Caller
 from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
@@ -34,14 +35,14 @@ from gateway.domain.partnerships.queries import PartnershipRow, get_partnership
 from gateway.domain.validation import Validation, as_uuid, given
 from gateway.vocabulary import TrainingProgramme
 
-_partnerships = Partnership.__table__
-_schools = School.__table__
-_school_cohorts = SchoolCohort.__table__
-_delivery_partners = DeliveryPartner.__table__
-_relationships = ProviderRelationship.__table__
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
-_participants = Participant.__table__
+_partnerships = table_of(Partnership)
+_schools = table_of(School)
+_school_cohorts = table_of(SchoolCohort)
+_delivery_partners = table_of(DeliveryPartner)
+_relationships = table_of(ProviderRelationship)
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
+_participants = table_of(Participant)
 
 COHORT_MISSING = "Enter a '#/cohort'."
 COHORT_UNKNOWN = "The '#/cohort' you have entered is invalid. Check cohort details and try again."

@@ -12,19 +12,28 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway import clock
-from gateway.db.tables import Cohort, DeliveryPartner, Partnership, School, SchoolCohort, TrainingPeriod, TrainingRecord
+from gateway.db.tables import (
+    Cohort,
+    DeliveryPartner,
+    Partnership,
+    School,
+    SchoolCohort,
+    TrainingPeriod,
+    TrainingRecord,
+    table_of,
+)
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, count_rows, ordered, windowed
 
-_partnerships = Partnership.__table__
-_schools = School.__table__
-_school_cohorts = SchoolCohort.__table__
-_cohorts = Cohort.__table__
-_delivery_partners = DeliveryPartner.__table__
-_periods = TrainingPeriod.__table__
-_records = TrainingRecord.__table__
+_partnerships = table_of(Partnership)
+_schools = table_of(School)
+_school_cohorts = table_of(SchoolCohort)
+_cohorts = table_of(Cohort)
+_delivery_partners = table_of(DeliveryPartner)
+_periods = table_of(TrainingPeriod)
+_records = table_of(TrainingRecord)
 
 SORTABLE: dict[str, ColumnElement] = {
     "created_at": _partnerships.c.created_at,

@@ -179,7 +179,7 @@ class _Run:
             try:
                 frontier = [
                     (root.selection, rows)
-                    for root, value in zip(plan.roots, values)
+                    for root, value in zip(plan.roots, values, strict=True)
                     if root.selection is not None and (rows := rows_of(value, root.type))
                 ]
                 await Loader(self.context.loaders, state, self.schema).load(frontier)
@@ -222,7 +222,7 @@ class _Run:
                 values[position] = result
         if pending:
             settled = await asyncio.gather(*(awaitable for _, awaitable in pending), return_exceptions=True)
-            for (position, _), outcome in zip(pending, settled):
+            for (position, _), outcome in zip(pending, settled, strict=True):
                 if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
                     raise outcome
                 values[position] = outcome

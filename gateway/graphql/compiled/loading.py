@@ -71,11 +71,11 @@ class Loader:
                         jobs.append(self._computed(planned, rows))
             results = await asyncio.gather(*(job[2] for job in jobs))
             frontier = []
-            for (planned, keys, _), values in zip(jobs, results):
+            for (planned, keys, _), values in zip(jobs, results, strict=True):
                 if planned.source is Source.RELATION:
-                    self.state[planned.slot] = dict(zip(keys, values))
+                    self.state[planned.slot] = dict(zip(keys, values, strict=True))
                 else:
-                    self.state[planned.slot] = {id(row): (row, value) for row, value in zip(keys, values)}
+                    self.state[planned.slot] = {id(row): (row, value) for row, value in zip(keys, values, strict=True)}
                 if planned.selection is not None:
                     assert planned.type is not None
                     item_type = planned.type
@@ -138,6 +138,6 @@ async def _settle(results: list[Any]) -> list[Any]:
     awaitables = [(i, r) for i, r in enumerate(results) if inspect.isawaitable(r)]
     if awaitables:
         done = await asyncio.gather(*(r for _, r in awaitables))
-        for (i, _), value in zip(awaitables, done):
+        for (i, _), value in zip(awaitables, done, strict=True):
             results[i] = value
     return results

@@ -23,7 +23,7 @@ class LookupLoader(DataLoader, Generic[K, V]):
     """
 
     lookup: Lookup
-    default: Callable[[], Any] = lambda: None  # noqa: E731 - a class attribute, not a function definition
+    default: Callable[[], Any] = lambda: None
 
     def __init__(self, conn: AsyncConnection, caller: Caller) -> None:
         super().__init__()

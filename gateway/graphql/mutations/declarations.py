@@ -44,7 +44,7 @@ class CreateDeclarationInput:
 
 @strawberry.type(description="The declaration as it stands after the action, or why the action was refused.")
 class DeclarationPayload:
-    declaration: Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")] | None = (
+    declaration: Annotated[Declaration, strawberry.lazy("gateway.graphql.types.declarations")] | None = (
         strawberry.field(description="The declaration; null when the action was refused.")
     )
     errors: list[UserError] = strawberry.field(
@@ -72,7 +72,7 @@ class DeclarationMutation:
             evidence_held=_value(input.evidence_held),
         )
         row, errors = await run_action(info.context, lambda conn: actions.create_declaration(conn, caller, submission))
-        return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]
+        return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name
 
     @strawberry.mutation(
         description="Void one of your declarations (PUT /participant-declarations/{id}/void); a paid one is clawed back "
@@ -88,4 +88,4 @@ class DeclarationMutation:
         row, errors = await run_action(
             info.context, lambda conn: actions.void_declaration(conn, caller, declaration_id)
         )
-        return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]
+        return DeclarationPayload(declaration=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name

@@ -70,7 +70,7 @@ class FinanceMutation:
         row, errors = await run_action(
             info.context, lambda conn: finance.mark_statement_payable(conn, caller, statement_id)
         )
-        return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]
+        return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name
 
     @strawberry.mutation(
         description="DfE finance: authorise payment of a payable statement; its payable declarations are paid and those "
@@ -80,7 +80,7 @@ class FinanceMutation:
         caller = info.context.caller
         statement_id = parse_id(id)
         row, errors = await run_action(info.context, lambda conn: finance.authorise_payment(conn, caller, statement_id))
-        return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]
+        return StatementPayload(statement=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name
 
     @strawberry.mutation(
         description="DfE finance: a participant is eligible for funding in one role; its submitted declarations become "
@@ -98,4 +98,4 @@ class FinanceMutation:
         row, errors = await run_action(
             info.context, lambda conn: finance.mark_training_record_eligible(conn, caller, record_id)
         )
-        return TrainingRecordFundingPayload(training_record=row, errors=errors)  # type: ignore[arg-type]
+        return TrainingRecordFundingPayload(training_record=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name

@@ -57,7 +57,7 @@ class ChangeParticipantScheduleInput:
 
 @strawberry.type(description="The participant as it stands after the action, or why the action was refused.")
 class ParticipantPayload:
-    participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = (
+    participant: Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")] | None = (
         strawberry.field(description="The participant; null when the action was refused.")
     )
     errors: list[UserError] = strawberry.field(

@@ -41,7 +41,7 @@ class UpdatePartnershipInput:
 
 @strawberry.type(description="The partnership as it stands after the change, or why the change was refused.")
 class PartnershipPayload:
-    partnership: Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")] | None = (
+    partnership: Annotated[Partnership, strawberry.lazy("gateway.graphql.types.partnerships")] | None = (
         strawberry.field(description="The partnership; null when the change was refused.")
     )
     errors: list[UserError] = strawberry.field(
@@ -66,7 +66,7 @@ class PartnershipMutation:
                 delivery_partner_id=input.delivery_partner_id,
             ),
         )
-        return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]
+        return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name
 
     @strawberry.mutation(description="Give one of your partnerships another delivery partner (PUT /partnerships/{id}).")
     async def update_partnership(self, info: Info, input: UpdatePartnershipInput) -> PartnershipPayload:
@@ -78,4 +78,4 @@ class PartnershipMutation:
                 conn, caller, partnership_id, delivery_partner_id=input.delivery_partner_id
             ),
         )
-        return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]
+        return PartnershipPayload(partnership=row, errors=errors)  # type: ignore[arg-type]  # a domain row: Strawberry reads the type's fields from it by name

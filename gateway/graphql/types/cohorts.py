@@ -34,4 +34,4 @@ class Cohort:
 class CohortQuery:
     @strawberry.field(description="Every cohort, oldest first.", metadata=list_bound(10))
     async def cohorts(self, info: Info) -> list[Cohort]:
-        return await cohorts.list_cohorts(info.context.conn, info.context.caller)  # type: ignore[return-value]
+        return await cohorts.list_cohorts(info.context.conn, info.context.caller)  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

@@ -95,7 +95,7 @@ class Declaration:
         key="delivery_partner_id",
         description="The delivery partner associated with the participant at the time the declaration was created.",
     )
-    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+    lead_provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The provider that submitted the declaration.",
@@ -128,7 +128,7 @@ class DeclarationQuery:
             strawberry.argument(description="Only declarations updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
-        order_by: DeclarationOrder = DeclarationOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+        order_by: DeclarationOrder = DeclarationOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]  # an enum made by order_enum at import time, which mypy cannot see as a type
     ) -> Connection[Declaration]:
         ctx = info.context
         filters = DeclarationFilters(
@@ -145,4 +145,4 @@ class DeclarationQuery:
 
     @strawberry.field(description="One declaration; null with a NOT_FOUND error if you cannot see it.")
     async def declaration(self, info: Info, id: strawberry.ID) -> Declaration | None:
-        return await queries.get_declaration(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        return await queries.get_declaration(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

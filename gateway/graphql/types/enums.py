@@ -10,54 +10,59 @@ import strawberry
 
 from gateway import vocabulary
 
-TrainingStatus = strawberry.enum(
-    vocabulary.TrainingStatus, description="The training status of a participant's enrolment."
-)
-ParticipantStatus = strawberry.enum(
+# Each name is the vocabulary class itself (an alias mypy can use as a type), marked once as a GraphQL enum.
+TrainingStatus = vocabulary.TrainingStatus
+strawberry.enum(vocabulary.TrainingStatus, description="The training status of a participant's enrolment.")
+ParticipantStatus = vocabulary.ParticipantStatus
+strawberry.enum(
     vocabulary.ParticipantStatus,
     description="Whether a participant is joining, training at, leaving or has left the school.",
 )
-ParticipantType = strawberry.enum(
-    vocabulary.ParticipantType, description="The role a training record refers to: ECT or mentor."
-)
-WorkingPattern = strawberry.enum(
+ParticipantType = vocabulary.ParticipantType
+strawberry.enum(vocabulary.ParticipantType, description="The role a training record refers to: ECT or mentor.")
+WorkingPattern = vocabulary.WorkingPattern
+strawberry.enum(
     vocabulary.WorkingPattern, description="An ECT's working pattern at their school, as the school reports it."
 )
-ScheduleIdentifier = strawberry.enum(
-    vocabulary.ScheduleIdentifier, description="The schedule a participant is training on."
-)
-WithdrawalReason = strawberry.enum(vocabulary.WithdrawalReason, description="The reason a participant was withdrawn.")
-DeferralReason = strawberry.enum(vocabulary.DeferralReason, description="The reason a participant was deferred.")
-TransferType = strawberry.enum(vocabulary.TransferType, description="The type of transfer between schools.")
-TransferStatus = strawberry.enum(
+ScheduleIdentifier = vocabulary.ScheduleIdentifier
+strawberry.enum(vocabulary.ScheduleIdentifier, description="The schedule a participant is training on.")
+WithdrawalReason = vocabulary.WithdrawalReason
+strawberry.enum(vocabulary.WithdrawalReason, description="The reason a participant was withdrawn.")
+DeferralReason = vocabulary.DeferralReason
+strawberry.enum(vocabulary.DeferralReason, description="The reason a participant was deferred.")
+TransferType = vocabulary.TransferType
+strawberry.enum(vocabulary.TransferType, description="The type of transfer between schools.")
+TransferStatus = vocabulary.TransferStatus
+strawberry.enum(
     vocabulary.TransferStatus,
     description="Whether both sides of a transfer have happened (complete) or one is still to come.",
 )
-MentorIneligibleForFundingReason = strawberry.enum(
+MentorIneligibleForFundingReason = vocabulary.MentorIneligibleForFundingReason
+strawberry.enum(
     vocabulary.MentorIneligibleForFundingReason, description="The reason why funding for a mentor's training has ended."
 )
-CourseIdentifier = strawberry.enum(
-    vocabulary.CourseIdentifier, description="The type of course the participant is enrolled in."
-)
-DeclarationType = strawberry.enum(vocabulary.DeclarationType, description="The event declaration type.")
-DeclarationState = strawberry.enum(
-    vocabulary.DeclarationState, description="Indicates the state of this payment declaration."
-)
-EvidenceHeld = strawberry.enum(
+CourseIdentifier = vocabulary.CourseIdentifier
+strawberry.enum(vocabulary.CourseIdentifier, description="The type of course the participant is enrolled in.")
+DeclarationType = vocabulary.DeclarationType
+strawberry.enum(vocabulary.DeclarationType, description="The event declaration type.")
+DeclarationState = vocabulary.DeclarationState
+strawberry.enum(vocabulary.DeclarationState, description="Indicates the state of this payment declaration.")
+EvidenceHeld = vocabulary.EvidenceHeld
+strawberry.enum(
     vocabulary.EvidenceHeld,
     description="The type of evidence the lead provider holds on their platform to demonstrate the participant has met the "
     "retention criteria for the current milestone period.",
 )
-IneligibleForFundingReason = strawberry.enum(
-    vocabulary.IneligibleForFundingReason, description="If the declaration is ineligible, the reason why."
-)
-StatementStatus = strawberry.enum(
+IneligibleForFundingReason = vocabulary.IneligibleForFundingReason
+strawberry.enum(vocabulary.IneligibleForFundingReason, description="If the declaration is ineligible, the reason why.")
+StatementStatus = vocabulary.StatementStatus
+strawberry.enum(
     vocabulary.StatementStatus,
     description="Where a statement is in its payment cycle: open, payable (past its cut-off) or paid.",
 )
-Role = strawberry.enum(
+Role = vocabulary.Role
+strawberry.enum(
     vocabulary.Role, description="What a token may do: a lead provider's, a DfE analyst's (read all) or DfE finance's."
 )
-InductionProgrammeChoice = strawberry.enum(
-    vocabulary.InductionProgrammeChoice, description="The induction programme the school offers."
-)
+InductionProgrammeChoice = vocabulary.InductionProgrammeChoice
+strawberry.enum(vocabulary.InductionProgrammeChoice, description="The induction programme the school offers.")

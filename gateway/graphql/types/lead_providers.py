@@ -24,7 +24,7 @@ class LeadProvider:
     name: str = strawberry.field(description="The name of the lead provider.")
     created_at: datetime = strawberry.field(description="The date the lead provider was created.")
     updated_at: datetime = strawberry.field(description="The date the lead provider was last updated.")
-    statements: list[Annotated["Statement", strawberry.lazy("gateway.graphql.types.statements")]] = relation(
+    statements: list[Annotated[Statement, strawberry.lazy("gateway.graphql.types.statements")]] = relation(
         lambda loaders: loaders.statements_by_lead_provider,
         key="id",
         many=True,
@@ -50,8 +50,8 @@ class LeadProviderQuery:
         metadata=list_bound(20),
     )
     async def lead_providers(self, info: Info) -> list[LeadProvider]:
-        return await lead_providers.list_lead_providers(info.context.conn, info.context.caller)  # type: ignore[return-value]
+        return await lead_providers.list_lead_providers(info.context.conn, info.context.caller)  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name
 
     @strawberry.field(description="The caller: the token's role and its lead provider.")
     def me(self, info: Info) -> Me:
-        return info.context.caller  # type: ignore[return-value]
+        return info.context.caller  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

@@ -64,12 +64,12 @@ class Partnership:
         key="cohort_id",
         description="The cohort for which you are reporting the partnership, with its rules.",
     )
-    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+    lead_provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The lead provider in the partnership (you, unless you are an analyst).",
     )
-    participants: list[Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")]] = relation(
+    participants: list[Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")]] = relation(
         lambda loaders: loaders.participants_by_partnership,
         key="id",
         many=True,
@@ -98,7 +98,7 @@ class PartnershipQuery:
             strawberry.argument(description="Only partnerships updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
-        order_by: PartnershipOrder = PartnershipOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+        order_by: PartnershipOrder = PartnershipOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]  # an enum made by order_enum at import time, which mypy cannot see as a type
     ) -> Connection[Partnership]:
         ctx = info.context
         filters = PartnershipFilters(
@@ -116,4 +116,4 @@ class PartnershipQuery:
         description="One of your partnerships; null with a NOT_FOUND error if it is not yours or does not exist."
     )
     async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:
-        return await partnerships.get_partnership(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        return await partnerships.get_partnership(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

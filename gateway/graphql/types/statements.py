@@ -59,14 +59,14 @@ class Statement:
     paid_at: datetime | None = strawberry.field(description="When the DfE authorised payment of the statement.")
     created_at: datetime = strawberry.field(description="The date the statement was created.")
     updated_at: datetime = strawberry.field(description="The date the statement was last updated.")
-    declarations: list[Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
+    declarations: list[Annotated[Declaration, strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
         lambda loaders: loaders.declarations_by_statement,
         key="id",
         many=True,
         bound=500,  # a month of one provider's declarations in one cohort
         description="The declarations paid, or clawed back, on this statement, oldest first.",
     )
-    lead_provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
+    lead_provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The lead provider the statement pays.",
@@ -100,7 +100,7 @@ class StatementQuery:
             strawberry.argument(description="Only statements updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
-        order_by: StatementOrder = StatementOrder.PAYMENT_DATE_ASC,  # type: ignore[valid-type,attr-defined]
+        order_by: StatementOrder = StatementOrder.PAYMENT_DATE_ASC,  # type: ignore[valid-type,attr-defined]  # an enum made by order_enum at import time, which mypy cannot see as a type
     ) -> Connection[Statement]:
         ctx = info.context
         filters = StatementFilters(
@@ -116,4 +116,4 @@ class StatementQuery:
 
     @strawberry.field(description="One statement; null with a NOT_FOUND error if it is not one of yours.")
     async def statement(self, info: Info, id: strawberry.ID) -> Statement | None:
-        return await statements.get_statement(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        return await statements.get_statement(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

@@ -36,12 +36,12 @@ class TransferSide:
         description="Leaving: the date the participant will be leaving (or left) the school. Joining: the date the "
         "participant will be joining (or joined) the school."
     )
-    school: Annotated["School", strawberry.lazy("gateway.graphql.types.schools")] | None = relation(
+    school: Annotated[School, strawberry.lazy("gateway.graphql.types.schools")] | None = relation(
         lambda loaders: loaders.school_by_id_and_cohort,
         key="school_key",
         description="The school, as seen in the cohort of the participant's training period there.",
     )
-    provider: Annotated["LeadProvider", strawberry.lazy("gateway.graphql.types.lead_providers")] | None = relation(
+    provider: Annotated[LeadProvider, strawberry.lazy("gateway.graphql.types.lead_providers")] | None = relation(
         lambda loaders: loaders.lead_provider_by_id,
         key="lead_provider_id",
         description="The provider the participant is leaving or joining; null for school-led training.",
@@ -71,7 +71,7 @@ class ParticipantTransfers:
     transfers: list[Transfer] = strawberry.field(
         description="List of participant transfers, in the order they happened.", metadata=list_bound(5)
     )
-    participant: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
+    participant: Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
         lambda loaders: loaders.participant_by_id,
         key="id",
         description="The participant who transfers.",
@@ -94,7 +94,7 @@ class ParticipantTransfersQuery:
             strawberry.argument(description="Only participants updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
-        order_by: ParticipantTransfersOrder = ParticipantTransfersOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+        order_by: ParticipantTransfersOrder = ParticipantTransfersOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]  # an enum made by order_enum at import time, which mypy cannot see as a type
     ) -> Connection[ParticipantTransfers]:
         ctx = info.context
         filters = TransferFilters(
@@ -109,4 +109,4 @@ class ParticipantTransfersQuery:
         description="One participant's transfers; null with a NOT_FOUND error if you are on no side of any."
     )
     async def participant_transfer(self, info: Info, id: strawberry.ID) -> ParticipantTransfers | None:
-        return await transfers.get_participant_transfers(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        return await transfers.get_participant_transfers(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

@@ -33,7 +33,7 @@ class UnfundedMentor:
     )
     created_at: datetime = strawberry.field(description="The date and time the unfunded mentor was created.")
     updated_at: datetime = strawberry.field(description="The date and time the unfunded mentor was last updated.")
-    mentees: list[Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")]] = relation(
+    mentees: list[Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")]] = relation(
         lambda loaders: loaders.mentees_by_mentor,
         key="id",
         many=True,
@@ -57,7 +57,7 @@ class UnfundedMentorQuery:
             strawberry.argument(description="Only mentors updated at or after this ISO 8601 date or date-time."),
         ] = None,
         lead_provider_id: lead_provider_filter = None,
-        order_by: UnfundedMentorOrder = UnfundedMentorOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]
+        order_by: UnfundedMentorOrder = UnfundedMentorOrder.CREATED_AT_ASC,  # type: ignore[valid-type,attr-defined]  # an enum made by order_enum at import time, which mypy cannot see as a type
     ) -> Connection[UnfundedMentor]:
         ctx = info.context
         filters = UnfundedMentorFilters(
@@ -72,4 +72,4 @@ class UnfundedMentorQuery:
         description="One unfunded mentor; null with a NOT_FOUND error if they are not an unfunded mentor of yours."
     )
     async def unfunded_mentor(self, info: Info, id: strawberry.ID) -> UnfundedMentor | None:
-        return await unfunded_mentors.get_unfunded_mentor(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]
+        return await unfunded_mentors.get_unfunded_mentor(info.context.conn, info.context.caller, parse_id(id))  # type: ignore[return-value]  # a domain row: Strawberry reads the type's fields from it by name

@@ -36,8 +36,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.rest.documents import openapi_path
 from gateway.rest import openapi as v3
+from gateway.rest.documents import openapi_path
 
 JSON = "application/json"
 SCHEMAS = "#/components/schemas/"

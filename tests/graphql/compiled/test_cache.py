@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gateway.config import get_settings
-from gateway.graphql.compiled import CompiledExecutor, executor as executor_module
+from gateway.graphql.compiled import CompiledExecutor
+from gateway.graphql.compiled import executor as executor_module
 from gateway.graphql.compiled.cache import BoundedCache, is_uncompilable
 from gateway.graphql.schema import schema
 from tests.graphql.compiled.corpus import AMBITION

@@ -7,7 +7,6 @@ import pytest
 from graphql import get_named_type
 
 from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader
-
 from tests.graphql.compiled.corpus import (
     AMBITION,
     ANALYST,

@@ -114,7 +114,7 @@ class TestList:
         legacy = await list_all(client, path(version, DECLARATIONS), headers)
         v3 = await list_all(client, f"/api/v3{DECLARATIONS}", headers)
         assert [d["id"] for d in legacy] == [d["id"] for d in v3]
-        for old, new in zip(legacy, v3):
+        for old, new in zip(legacy, v3, strict=True):
             # The newer v3 document has no ineligible state: such a declaration answers voided there.
             state = old["attributes"]["state"]
             assert new["attributes"]["state"] == ("voided" if state == "ineligible" else state)
