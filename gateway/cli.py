@@ -140,7 +140,9 @@ def _token_table(found: list[tokens.TokenSummary]) -> str:
         for t in found
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(row[:4], widths)), row[4]]) for row in rows)
+    return "\n".join(
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)), row[4]]) for row in rows
+    )
 
 
 def _tokens_command(args: argparse.Namespace) -> int:

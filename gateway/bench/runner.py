@@ -14,8 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import AsyncExitStack, ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -114,7 +114,7 @@ async def run_bench(
         servers = [stack.enter_context(_server(setup.url)) for setup in setups]
         async with AsyncExitStack() as clients:
             requests = []
-            for setup, (base, _pid) in zip(setups, servers):
+            for setup, (base, _pid) in zip(setups, servers, strict=True):
                 http = await clients.enter_async_context(
                     # Uncompressed unless a figure says otherwise: the read paths are compared on the same bytes.
                     httpx.AsyncClient(
@@ -259,7 +259,7 @@ async def _throughput(
             started = time.perf_counter()
             cpu_before = _cpu_seconds(server_pid)
 
-            async def client() -> int:
+            async def client(path: str = path, deadline: float = deadline) -> int:
                 count = 0
                 while time.perf_counter() < deadline:
                     (await requests.send(path, "lookup")).raise_for_status()
@@ -294,7 +294,7 @@ def _figures(setups, first, syncs, lookup, throughput, cpu, concurrency) -> dict
             "provider_participants": setup.available,
             "paths": {path: sample(samples[path], samples[FLOOR]) for path in PATHS},
         }
-        for setup, samples in zip(setups, syncs)
+        for setup, samples in zip(setups, syncs, strict=True)
     ]
     figures: dict = {
         "participants_per_page": first,

@@ -16,8 +16,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection

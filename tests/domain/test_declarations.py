@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,7 +21,7 @@ from gateway.domain.declarations.queries import (
 from gateway.domain.errors import NotFound
 from gateway.domain.paging import OffsetPage
 from gateway.vocabulary import DeclarationState, Role
-from tests.declaration_world import World, world, world_db  # noqa: F401 - fixtures
+from tests.fixtures.declaration_world import World
 from tests.support import StatementCounter
 
 ALL = OffsetPage(size=3000)
@@ -167,7 +167,7 @@ class TestListDeclarations:
         assert row.delivery_partner_id == world.delivery_partners["Alpha"]
         assert row.lead_provider_name == "Alpha Training"
         assert row.cohort == 2023
-        assert row.declaration_date == datetime(2023, 11, 1, 10, tzinfo=timezone.utc)
+        assert row.declaration_date == datetime(2023, 11, 1, 10, tzinfo=UTC)
 
     async def test_uplift_paid_follows_the_state_role_and_uplift_flags(self, world):
         async with read_connection() as conn:
@@ -200,7 +200,7 @@ class TestDeclarationFilters:
 
     async def test_updated_since_is_inclusive(self, world):
         # moved_in_retained_3 and moved_out_retained_1 (hidden from Alpha) were last updated at 2024-03-01 12:00 and 2024-02-15 12:00.
-        filters = DeclarationFilters(updated_since=datetime(2024, 3, 1, 12, tzinfo=timezone.utc))
+        filters = DeclarationFilters(updated_since=datetime(2024, 3, 1, 12, tzinfo=UTC))
         assert await ids_seen(provider(world, "Alpha"), filters) == [world.declarations["moved_in_retained_3"]]
 
 

@@ -22,7 +22,6 @@ from gateway.domain.schools import (
     schools_by_id_and_cohort,
 )
 from gateway.vocabulary import InductionProgrammeChoice, Role, TrainingProgramme
-from tests.support import StatementCounter
 from tests.school_factories import (
     A_MOMENT,
     make_cohort,
@@ -33,6 +32,7 @@ from tests.school_factories import (
     make_school_cohort,
     make_training_period,
 )
+from tests.support import StatementCounter
 
 ANALYST = Caller(role=Role.ANALYST)
 

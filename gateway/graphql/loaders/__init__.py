@@ -12,11 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.domain.callers import Caller
 from gateway.graphql.loaders.cohorts import CohortByIdLoader, CohortByYearLoader
+from gateway.graphql.loaders.declarations import (
+    DeclarationByIdLoader,
+    DeclarationsByParticipantLoader,
+    DeclarationsByStatementLoader,
+)
 from gateway.graphql.loaders.delivery_partners import (
     CohortsByDeliveryPartnerLoader,
     CohortYearsByDeliveryPartnerLoader,
     DeliveryPartnerByIdLoader,
 )
+from gateway.graphql.loaders.lead_providers import LeadProviderByIdLoader
 from gateway.graphql.loaders.participants import (
     MenteesByMentorLoader,
     ParticipantByIdLoader,
@@ -25,19 +31,13 @@ from gateway.graphql.loaders.participants import (
     TransfersByParticipantLoader,
     UnfundedMentorByIdLoader,
 )
-from gateway.graphql.loaders.schedules import MilestonesByScheduleLoader, ScheduleByIdLoader
 from gateway.graphql.loaders.partnerships import (
     PartnershipByIdLoader,
     PartnershipsByDeliveryPartnerLoader,
     PartnershipsBySchoolAndCohortLoader,
 )
+from gateway.graphql.loaders.schedules import MilestonesByScheduleLoader, ScheduleByIdLoader
 from gateway.graphql.loaders.schools import SchoolByIdAndCohortLoader, SchoolCohortFlagsLoader
-from gateway.graphql.loaders.declarations import (
-    DeclarationByIdLoader,
-    DeclarationsByParticipantLoader,
-    DeclarationsByStatementLoader,
-)
-from gateway.graphql.loaders.lead_providers import LeadProviderByIdLoader
 from gateway.graphql.loaders.statements import StatementByIdLoader, StatementsByLeadProviderLoader
 
 

@@ -42,5 +42,5 @@ class CohortsByDeliveryPartnerLoader(DataLoader):
     async def batch_load_fn(self, keys: Sequence[CohortsKey]) -> list[list[CohortRow]]:
         years_per_key = await self.loaders.delivery_partner_cohort_years.load_many(keys)
         years = list(dict.fromkeys(int(year) for found in years_per_key for year in found))
-        cohorts = dict(zip(years, await self.loaders.cohort_by_year.load_many(years))) if years else {}
+        cohorts = dict(zip(years, await self.loaders.cohort_by_year.load_many(years), strict=True)) if years else {}
         return [[c for c in (cohorts[int(year)] for year in found) if c is not None] for found in years_per_key]

@@ -42,7 +42,7 @@ class DeliveryPartner:
     )
     created_at: datetime = strawberry.field(description="The date the delivery partner was created.")
     updated_at: datetime = strawberry.field(description="The date the delivery partner was last updated.")
-    partnerships: list[Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")]] = relation(
+    partnerships: list[Annotated[Partnership, strawberry.lazy("gateway.graphql.types.partnerships")]] = relation(
         lambda loaders: loaders.partnerships_by_delivery_partner,
         key="id",
         many=True,

@@ -143,12 +143,12 @@ class Enrolment:
     finished_on: date | None = strawberry.field(
         description="The day the training period behind this enrolment finished or will finish; null while open-ended."
     )
-    school: Annotated["School", strawberry.lazy("gateway.graphql.types.schools")] | None = relation(
+    school: Annotated[School, strawberry.lazy("gateway.graphql.types.schools")] | None = relation(
         lambda loaders: loaders.school_by_id_and_cohort,
         key="school_key",
         description="The school that submitted this ECF participant, as seen in the enrolment's cohort.",
     )
-    partnership: Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")] | None = relation(
+    partnership: Annotated[Partnership, strawberry.lazy("gateway.graphql.types.partnerships")] | None = relation(
         lambda loaders: loaders.partnership_by_id,
         key="partnership_id",
         description="The partnership the participant trains under.",
@@ -158,7 +158,7 @@ class Enrolment:
         key="delivery_partner_id",
         description="The delivery partner associated with the participant.",
     )
-    mentor: Annotated["Participant", strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
+    mentor: Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
         lambda loaders: loaders.participant_by_id,
         key="mentor_id",
         description="This ECT's mentor, when the mentor is one of your participants (trained under one of your "
@@ -209,7 +209,7 @@ class Participant:
         bound=5,
         description="The participant's transfers between schools that you are on one side of, in the order they happened.",
     )
-    declarations: list[Annotated["Declaration", strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
+    declarations: list[Annotated[Declaration, strawberry.lazy("gateway.graphql.types.declarations")]] = relation(
         lambda loaders: loaders.declarations_by_participant,
         key="id",
         many=True,

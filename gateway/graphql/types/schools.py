@@ -74,7 +74,7 @@ class School:
     updated_at: datetime = strawberry.field(
         description="The last time a change was made to this school record (or to its details for the cohort) by the DfE."
     )
-    partnerships: list[Annotated["Partnership", strawberry.lazy("gateway.graphql.types.partnerships")]] = relation(
+    partnerships: list[Annotated[Partnership, strawberry.lazy("gateway.graphql.types.partnerships")]] = relation(
         lambda loaders: loaders.partnerships_by_school_and_cohort,
         key="school_cohort_key",
         many=True,

@@ -6,7 +6,6 @@ second already in its cache (one statement fewer), which would make the count de
 
 from __future__ import annotations
 
-
 import pytest
 
 from gateway.vocabulary import Role
