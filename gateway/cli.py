@@ -115,7 +115,7 @@ async def _create_token(lead_provider: str | None, role: str | None, description
             return await tokens.create_token(
                 conn, role=Role.LEAD_PROVIDER, lead_provider_id=lp_id, description=description
             )
-        return await tokens.create_token(conn, role=Role(role), description=description)
+        return await tokens.create_token(conn, role=Role(role), description=description)  # type: ignore[arg-type]  # argparse: --role is given whenever --lead-provider is not
 
 
 async def _list_tokens() -> list[tokens.TokenSummary]:

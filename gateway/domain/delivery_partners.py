@@ -7,19 +7,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort, DeliveryPartner, ProviderRelationship
+from gateway.db.tables import Cohort, DeliveryPartner, ProviderRelationship, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, count_rows, windowed
 
-_dp = DeliveryPartner.__table__
-_rel = ProviderRelationship.__table__
-_cohorts = Cohort.__table__
+_dp = table_of(DeliveryPartner)
+_rel = table_of(ProviderRelationship)
+_cohorts = table_of(Cohort)
 
 SORTABLE = {"created_at": _dp.c.created_at, "updated_at": _dp.c.updated_at}
 DEFAULT_ORDER = (SortKey("created_at"),)
@@ -162,7 +163,7 @@ async def delivery_partners_by_id(
         if visible_only
         else select(_dp.c.id, _dp.c.name, _dp.c.created_at, _dp.c.updated_at)
     )
-    rows = []
+    rows: list[Any] = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(base.where(key_in(conn, _dp.c.id, chunk)))).all())
     return {p.id: p for p in await _with_cohorts(conn, caller, rows, with_cohorts=with_cohorts)}

@@ -22,7 +22,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.db.tables import Cohort, Partnership, School, SchoolCohort, TrainingPeriod
+from gateway.db.tables import Cohort, Partnership, School, SchoolCohort, TrainingPeriod, table_of
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.filters import parse_cohort_years
@@ -30,11 +30,11 @@ from gateway.domain.keys import chunked, key_param
 from gateway.domain.paging import Page, SortKey, count_rows, windowed
 from gateway.vocabulary import InductionProgrammeChoice, TrainingProgramme
 
-_schools = School.__table__
-_school_cohorts = SchoolCohort.__table__
-_cohorts = Cohort.__table__
-_partnerships = Partnership.__table__
-_periods = TrainingPeriod.__table__
+_schools = table_of(School)
+_school_cohorts = table_of(SchoolCohort)
+_cohorts = table_of(Cohort)
+_partnerships = table_of(Partnership)
+_periods = table_of(TrainingPeriod)
 
 # The record a provider reads combines the school and its facts for the cohort (eligibility,
 # induction tutor), so it has changed when either has.
@@ -334,7 +334,7 @@ def _flags_by_key_statement(dialect_name: str, one_provider: bool) -> Select:
     def within(school_column: ColumnElement) -> ColumnElement[bool]:
         return key_param(dialect_name, school_column, "school_ids")
 
-    stmt = select(_schools.c.id, _cohorts.c.id.label("cohort_id"), *_flag_columns(interested, within))
+    stmt = select(_schools.c.id, _cohorts.c.id.label("cohort_id"), *_flag_columns(interested, within))  # type: ignore[arg-type]  # a bind parameter stands for the provider's id in a statement built once per shape
     return _where_keys(dialect_name, stmt.select_from(_school_in_cohort_from()))
 
 

@@ -201,7 +201,7 @@ def _nested_too_deeply(max_depth: int) -> Refused:
 
 def _request_errors(errors: list[GraphQLError], request_id: str = "-") -> Refused:
     """Parse, validation and coercion failures: 400 under graphql-response+json, 200 under application/json."""
-    return Refused([coded(error, request_id).formatted for error in errors], json_status=200)
+    return Refused([coded(error, request_id).formatted for error in errors], json_status=200)  # type: ignore[misc]  # GraphQLFormattedError is the TypedDict of these very dictionaries
 
 
 class _Shape:

@@ -89,7 +89,7 @@ async def load_ahead(executor: Any, value: Any, gql_type: GraphQLOutputType, det
     except Exception:  # whatever is not loaded ahead, its resolvers load (and report) themselves
         log.debug("looking ahead stopped", exc_info=True)
     for relation in relations:
-        loaded = state[relation.slot] if state else None
+        loaded = state[relation.slot] if state else None  # type: ignore[index]  # the planner gives every relation it plans a slot
         if loaded is not None:
             assert relation.relation is not None
             context.loaded.setdefault(relation.relation.loader(context.loaders), {}).update(loaded)

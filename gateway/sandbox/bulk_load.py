@@ -64,7 +64,7 @@ class BulkLoad:
 class _SQLiteBulkLoad(BulkLoad):
     async def start(self) -> None:
         names = ", ".join(f"'{name}'" for name in self.tables)
-        self._indexes = [
+        self._indexes = [  # type: ignore[misc]  # the statement selects two columns
             (name, create)
             for name, create in await self.conn.exec_driver_sql(
                 # sql is null for the automatic indexes of PRIMARY KEY and UNIQUE constraints, which cannot be dropped

@@ -136,7 +136,7 @@ def _digest(
         return None
     return submission_digest(
         lead_provider_id=lead_provider_id,
-        participant_id=parsed.participant_id,
+        participant_id=parsed.participant_id,  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         declaration_type=parsed.declaration_type.value,
         course_identifier=parsed.course_identifier.value,
         declaration_date=parsed.declaration_date,
@@ -169,9 +169,9 @@ def _new_row(
         "training_record_id": training.training_record_id,
         "lead_provider_id": caller.lead_provider_id,
         "cohort_id": training.cohort_id,
-        "declaration_type": parsed.declaration_type.value,
+        "declaration_type": parsed.declaration_type.value,  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         "declaration_date": parsed.declaration_date,
-        "course_identifier": parsed.course_identifier.value,
+        "course_identifier": parsed.course_identifier.value,  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         "state": state.value,
         "evidence_held": stored_evidence(submission.evidence_held, _accepted(parsed, training)),
         "ineligible_for_funding_reason": reason,
@@ -186,7 +186,7 @@ def _new_row(
 async def _slot_taken(conn: AsyncConnection, training: TrainingFacts, parsed: ParsedSubmission) -> bool:
     stmt = select(_declarations.c.id).where(
         _declarations.c.training_record_id == training.training_record_id,
-        _declarations.c.declaration_type == parsed.declaration_type.value,
+        _declarations.c.declaration_type == parsed.declaration_type.value,  # type: ignore[arg-type, union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         _declarations.c.state.in_(BILLABLE),
     )
     return (await conn.execute(stmt)).first() is not None

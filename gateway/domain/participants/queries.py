@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,7 +25,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.functions import FunctionElement
 
-from gateway.db.tables import Cohort, Participant, ParticipantIdChange, Partnership, TrainingPeriod, TrainingRecord
+from gateway.db.tables import (
+    Cohort,
+    Participant,
+    ParticipantIdChange,
+    Partnership,
+    TrainingPeriod,
+    TrainingRecord,
+    table_of,
+)
 from gateway.db.types import UTCDateTime
 from gateway.domain.callers import Caller
 from gateway.domain.errors import one_found
@@ -40,12 +48,12 @@ from gateway.domain.participants.enrolments import (
 )
 from gateway.vocabulary import TrainingStatus
 
-_participants = Participant.__table__
-_id_changes = ParticipantIdChange.__table__
-_records = TrainingRecord.__table__
-_periods = TrainingPeriod.__table__
-_partnerships = Partnership.__table__
-_cohorts = Cohort.__table__
+_participants = table_of(Participant)
+_id_changes = table_of(ParticipantIdChange)
+_records = table_of(TrainingRecord)
+_periods = table_of(TrainingPeriod)
+_partnerships = table_of(Partnership)
+_cohorts = table_of(Cohort)
 
 Key = TypeVar("Key")
 
@@ -136,6 +144,7 @@ def _visible_to(caller: Caller, filters: ParticipantFilters, *, few: bool = Fals
     (EXISTS) instead of building the provider's whole visible set (IN), which SQLite materialises first:
     a lookup by id went from 15 ms to 4 ms at scale 6, while a page of 1000 is quicker with the set."""
     trained = visible_participant_ids(caller, filters.lead_provider_id)
+    visible: ColumnElement[bool]
     if few:
         visible = trained.where(_records.c.participant_id == _participants.c.id).exists()
     else:
@@ -230,7 +239,7 @@ async def participants_by_id(
     """Visible participants by id; others are absent, exactly like missing ones. ``with_id_changes=False``
     leaves ``participant_id_changes`` empty, for a caller that loads them only when asked for (GraphQL)."""
     visible = _visible_to(caller, ParticipantFilters(lead_provider_id=lead_provider_id), few=True)
-    rows = []
+    rows: list[Any] = []
     for chunk in chunked(ids):
         rows.extend((await conn.execute(select(visible).where(key_in(conn, visible.c.id, chunk)))).all())
     return {p.id: p for p in await _complete(conn, caller, rows, lead_provider_id, with_id_changes)}

@@ -163,16 +163,16 @@ async def create_partnership(
     school = None
     relationship = False
     if found_cohort is not None and school_exists:
-        school = await _school_facts(conn, lead_provider_id, school_uuid, found_cohort.id)
+        school = await _school_facts(conn, lead_provider_id, school_uuid, found_cohort.id)  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
     if found_cohort is not None and partner_exists:
-        relationship = await _relationship_exists(conn, lead_provider_id, partner_uuid, found_cohort.id)
+        relationship = await _relationship_exists(conn, lead_provider_id, partner_uuid, found_cohort.id)  # type: ignore[arg-type]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
 
     today = clock.today()
     checks = Validation()
     checks.check("cohort", lambda: cohort_text is None, COHORT_MISSING)
     checks.check("cohort", lambda: found_cohort is None, COHORT_UNKNOWN)
-    checks.check("cohort", lambda: found_cohort.starts_on > today, COHORT_IN_FUTURE)
-    checks.check("cohort", lambda: not found_cohort.registration_open, COHORT_CLOSED)
+    checks.check("cohort", lambda: found_cohort.starts_on > today, COHORT_IN_FUTURE)  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
+    checks.check("cohort", lambda: not found_cohort.registration_open, COHORT_CLOSED)  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
     checks.check("school_id", lambda: school_text is None, SCHOOL_MISSING)
     checks.check("school_id", lambda: not school_exists, SCHOOL_UNKNOWN)
     # The school's facts are per cohort: without a known cohort there is nothing more to check.
@@ -194,7 +194,7 @@ async def create_partnership(
                 school_id=school_uuid,
                 lead_provider_id=lead_provider_id,
                 delivery_partner_id=partner_uuid,
-                cohort_id=found_cohort.id,
+                cohort_id=found_cohort.id,  # type: ignore[union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
             )
         )
     except IntegrityError:
@@ -204,7 +204,7 @@ async def create_partnership(
         update(_periods)
         .where(
             _periods.c.school_id == school_uuid,
-            _periods.c.cohort_id == found_cohort.id,
+            _periods.c.cohort_id == found_cohort.id,  # type: ignore[arg-type, union-attr]  # set once the checks above passed: each check runs only while the ones before it on that attribute did
             _periods.c.expression_of_interest_lead_provider_id == lead_provider_id,
             _periods.c.partnership_id.is_(None),
         )
@@ -234,7 +234,10 @@ async def update_partnership(
     partner_uuid = as_uuid(partner_text)
     partner_exists = partner_uuid is not None and await _exists(conn, _delivery_partners.c.id == partner_uuid)
     relationship = partner_exists and await _relationship_exists(
-        conn, lead_provider_id, partner_uuid, current.cohort_id
+        conn,
+        lead_provider_id,
+        partner_uuid,  # type: ignore[arg-type]  # partner_exists: the id parsed
+        current.cohort_id,
     )
     already_with_partner = partner_exists and await _exists(
         conn,

@@ -99,7 +99,7 @@ class _Writer:
         return f"_v{next(self._names)}"
 
     def leaf(self, var: str, leaf_type: GraphQLOutputType) -> str:
-        coerce = self.constant(leaf_type.coerce_output_value)
+        coerce = self.constant(leaf_type.coerce_output_value)  # type: ignore[union-attr]  # a leaf field's named type is a scalar or an enum, which coerce
         if leaf_type is GraphQLString:
             return f"({var} if {var}.__class__ is str else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLID:

@@ -97,7 +97,7 @@ class CompiledExecutor:
         self.outcomes["compiled" if result is not None else "fallback: load or projection"] += 1
         return result
 
-    def _fallback(self, reason: str) -> None:
+    def _fallback(self, reason: str) -> ExecutionResult | None:
         # Counted by kind only: the detail after a colon may quote the document, and this counter must stay small.
         self.outcomes[f"fallback: {reason.split(':')[0]}"] += 1
         return None
@@ -180,7 +180,7 @@ class _Run:
                 frontier = [
                     (root.selection, rows)
                     for root, value in zip(plan.roots, values, strict=True)
-                    if root.selection is not None and (rows := rows_of(value, root.type))
+                    if root.selection is not None and (rows := rows_of(value, root.type))  # type: ignore[arg-type]  # graphql-core's field definitions: typed and resolvable for every root field the planner accepts
                 ]
                 await Loader(self.context.loaders, state, self.schema).load(frontier)
                 data = self.compiled.project(values, state)
@@ -212,7 +212,7 @@ class _Run:
                     if root.field_def.args or nodes[0].arguments
                     else {}
                 )
-                result = root.field_def.resolve(executor.root_value, info, **args)
+                result = root.field_def.resolve(executor.root_value, info, **args)  # type: ignore[misc]  # graphql-core's field definitions: typed and resolvable for every root field the planner accepts
             except Exception as exc:  # noqa: BLE001 - a field error, reported like graphql-core does
                 failures[position] = exc
                 continue

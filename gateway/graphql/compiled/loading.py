@@ -61,7 +61,9 @@ class Loader:
                     if planned.source is Source.ATTRIBUTE:
                         assert planned.selection is not None and planned.type is not None
                         children = _unique(
-                            child for row in rows for child in rows_of(getattr(row, planned.attribute), planned.type)
+                            child
+                            for row in rows
+                            for child in rows_of(getattr(row, planned.attribute), planned.type)  # type: ignore[arg-type]  # the planner gives every relation it plans an attribute or a slot
                         )
                         if children:
                             pending.append((planned.selection, children))
@@ -73,9 +75,9 @@ class Loader:
             frontier = []
             for (planned, keys, _), values in zip(jobs, results, strict=True):
                 if planned.source is Source.RELATION:
-                    self.state[planned.slot] = dict(zip(keys, values, strict=True))
+                    self.state[planned.slot] = dict(zip(keys, values, strict=True))  # type: ignore[index]  # the planner gives every relation it plans an attribute or a slot
                 else:
-                    self.state[planned.slot] = {id(row): (row, value) for row, value in zip(keys, values, strict=True)}
+                    self.state[planned.slot] = {id(row): (row, value) for row, value in zip(keys, values, strict=True)}  # type: ignore[index]  # the planner gives every relation it plans an attribute or a slot
                 if planned.selection is not None:
                     assert planned.type is not None
                     item_type = planned.type
@@ -114,7 +116,7 @@ class Loader:
             args, kwargs = get_arguments(
                 field=definition,
                 source=row,
-                info=None,
+                info=None,  # type: ignore[arg-type]  # the planner gives every relation it plans an attribute or a slot
                 kwargs={},
                 config=self.config,
                 scalar_registry=self.scalar_registry,

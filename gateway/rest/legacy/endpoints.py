@@ -109,7 +109,7 @@ def participant_action(act: Callable[..., Awaitable[Any]], *attributes: str) -> 
         caller = rendering.request_caller(request)
         async with write_transaction() as conn:
             await act(conn, caller, participant_id, **values)
-            role = ROLE_FOR_COURSE.get(given(values["course_identifier"]))
+            role = ROLE_FOR_COURSE.get(given(values["course_identifier"]))  # type: ignore[call-overload]  # vocabulary members are StrEnums: they compare and hash as their text
             row = await get_registration(conn, caller, participant_id, participant_type=role)
         return rendering.one(row, registration)
 
