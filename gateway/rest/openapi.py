@@ -300,6 +300,11 @@ def _use_published_error_bodies(schemas: dict[str, Any]) -> None:
             "required": ["errors"],
             "properties": {"errors": {"type": "array", "minItems": 1, "items": item}},
         }
+    document_token_errors(schemas)
+
+
+def document_token_errors(schemas: dict[str, Any]) -> None:
+    """The 401 and 429 bodies every version sends (authentication and the rate limit come before any route)."""
     unauthorised = schemas["UnauthorisedResponse"]
     unauthorised["required"] = ["error"]
     unauthorised["properties"]["error"]["enum"] = ["HTTP Token: Access denied"]

@@ -144,15 +144,7 @@ def _use_error_bodies(schemas: dict[str, Any]) -> None:
         "required": ["error"],
         "properties": {"error": {"type": "string", "enum": ["Resource not found"]}},
     }
-    unauthorised = schemas["UnauthorisedResponse"]
-    unauthorised["required"] = ["error"]
-    unauthorised["properties"]["error"]["enum"] = ["HTTP Token: Access denied"]
-    schemas["TooManyRequestsResponse"] = {
-        "description": "Over the rate limit: by default 1,000 requests per token in a five-minute window",
-        "type": "object",
-        "required": ["error"],
-        "properties": {"error": {"type": "string", "enum": ["Retry later"]}},
-    }
+    v3.document_token_errors(schemas)
 
 
 def _document_error_responses(paths: dict[str, Any]) -> None:
