@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import QueryParams
@@ -16,10 +17,8 @@ from starlette.responses import Response
 
 from gateway.db.engine import read_connection, write_transaction
 from gateway.domain.batches import each_row
-from gateway.domain.declarations import actions as declaration_actions
 from gateway.domain.declarations import queries as declaration_queries
 from gateway.domain.declarations.queries import DeclarationFilters
-from gateway.domain.declarations.submission import DeclarationSubmission
 from gateway.domain.paging import sort_values
 from gateway.domain.participants.registrations import (
     RegistrationFilters,
@@ -30,6 +29,7 @@ from gateway.domain.participants.registrations import (
 from gateway.domain.validation import given
 from gateway.rest import bodies, rendering
 from gateway.rest.csv_export import csv_response, flat
+from gateway.rest.endpoints import declaration_actions as declaration_actions_endpoint
 from gateway.rest.legacy.errors import Endpoint, legacy_errors
 from gateway.rest.legacy.serializers import registration
 from gateway.rest.params import ListQuery, path_id
@@ -163,29 +163,9 @@ def declaration_show(version: Version) -> Endpoint:
 
 
 def declaration_create(version: Version) -> Endpoint:
-    @legacy_errors
-    async def endpoint(request: Request) -> Response:
-        attributes = await bodies.attributes(request)
-        submission = DeclarationSubmission(
-            participant_id=attributes.get("participant_id"),
-            declaration_type=attributes.get("declaration_type"),
-            declaration_date=attributes.get("declaration_date"),
-            course_identifier=attributes.get("course_identifier"),
-            evidence_held=attributes.get("evidence_held"),
-        )
-        async with write_transaction() as conn:
-            row = await declaration_actions.create_declaration(conn, rendering.request_caller(request), submission)
-        return rendering.one(row, version.declaration)
-
-    return endpoint
+    # The v3 action endpoint itself, in the version's shape: one body parser, one transaction, one domain action.
+    return legacy_errors(partial(declaration_actions_endpoint.create, serializer=version.declaration))
 
 
 def declaration_void(version: Version) -> Endpoint:
-    @legacy_errors
-    async def endpoint(request: Request) -> Response:
-        declaration_id = path_id(request.path_params["id"])
-        async with write_transaction() as conn:
-            row = await declaration_actions.void_declaration(conn, rendering.request_caller(request), declaration_id)
-        return rendering.one(row, version.declaration)
-
-    return endpoint
+    return legacy_errors(partial(declaration_actions_endpoint.void, serializer=version.declaration))
