@@ -8,19 +8,16 @@ recorded too. Screenshots go to ``test-artifacts/browser/`` (``BROWSER_ARTIFACTS
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, Request, Route, async_playwright
+
+from tests.fixtures.served_gateway import Gateway, served_sandbox
 
 CHROMIUM = os.environ.get("BROWSER_EXECUTABLE", "/usr/bin/chromium")
 ARTIFACTS = Path(
@@ -29,54 +26,12 @@ ARTIFACTS = Path(
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
-@dataclass
-class Gateway:
-    url: str
-    tokens: dict[str, str]
-    """What ``gateway serve`` printed: ``analyst`` and ``lead provider <name>``."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 async def gateway(databases, tmp_path_factory) -> AsyncIterator[Gateway]:
     db = await databases.create()  # new: the server migrates, seeds and prints its tokens as for a newcomer
     await db.engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db.url, "GATEWAY_ENV": "sandbox"}
-    command = [os.path.join(os.path.dirname(sys.executable), "gateway"), "serve", "--port", str(port)]
-    # Starting a process is brief; its output is read as it comes, outside the event loop's way.
-    server = subprocess.Popen(  # noqa: ASYNC220
-        command,
-        env=env,
-        cwd=tmp_path_factory.mktemp("served"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        printed: list[str] = []
-        while not any(line.startswith("  analyst:") for line in printed):
-            line = await asyncio.to_thread(server.stdout.readline)
-            assert line, "".join(printed)
-            printed.append(line)
-        tokens = dict(line.strip().rsplit(": ", 1) for line in printed if line.startswith("  "))
-        url = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
-            for _ in range(100):  # uvicorn binds its port a moment after the tokens are printed
-                try:
-                    await http.get("/healthz")
-                    break
-                except httpx.ConnectError:
-                    await asyncio.sleep(0.1)
-        yield Gateway(url=url, tokens=tokens)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    async with served_sandbox(db.url, tmp_path_factory.mktemp("served")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

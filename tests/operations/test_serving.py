@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -14,15 +13,10 @@ import time
 import httpx
 import orjson
 
+from tests.fixtures.served_gateway import free_port
 from tests.operations.metrics_scrape import value
 
 REQUESTS_SENT = 40
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Server:
@@ -67,7 +61,7 @@ def _json_lines(lines: list[str]) -> list[dict]:
 async def test_two_workers_log_json_and_their_metrics_add_up(databases, tmp_path):
     db = await databases.create()
     await db.engine.dispose()
-    port = _free_port()
+    port = free_port()
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     env = {**os.environ, "DATABASE_URL": db.url, "GATEWAY_ENV": "sandbox", "TMPDIR": str(temporary)}
