@@ -176,7 +176,7 @@ def served_document() -> dict[str, Any]:
     document["components"]["securitySchemes"].update(newer["components"]["securitySchemes"])
     _document_error_responses(document["paths"])
     _make_operation_ids_unique(document["paths"])
-    document["paths"][OPENAPI_PATH] = _openapi_operation()
+    document["paths"][OPENAPI_PATH] = openapi_operation()
     return document
 
 
@@ -319,17 +319,19 @@ def document_token_errors(schemas: dict[str, Any]) -> None:
 def _document_error_responses(paths: dict[str, Any]) -> None:
     for path, method, operation in operations(paths):
         responses = operation.setdefault("responses", {})
-        responses.setdefault("401", _response("Unauthorized", "UnauthorisedResponse"))
+        responses.setdefault("401", response_of("Unauthorized", "UnauthorisedResponse"))
         responses.setdefault("429", _too_many_requests())
         names_parameters = {p.get("name") for p in operation.get("parameters", [])}
         if {"page", "filter"} & names_parameters or any(str(n).startswith("filter[") for n in names_parameters):
-            responses.setdefault("400", _response("Bad or missing parameters", "BadRequestResponse"))
+            responses.setdefault("400", response_of("Bad or missing parameters", "BadRequestResponse"))
         if "requestBody" in operation:
-            responses.setdefault("400", _response("The body is not the published JSON structure", "BadRequestResponse"))
+            responses.setdefault(
+                "400", response_of("The body is not the published JSON structure", "BadRequestResponse")
+            )
         if "{id}" in path:
-            responses.setdefault("404", _response("Not Found", "NotFoundResponse"))
+            responses.setdefault("404", response_of("Not Found", "NotFoundResponse"))
         if method != "get":
-            responses.setdefault("422", _response("Unprocessable entity", "ErrorResponse"))
+            responses.setdefault("422", response_of("Unprocessable entity", "ErrorResponse"))
         operation["responses"] = dict(sorted(responses.items()))
 
 
@@ -348,11 +350,12 @@ def _operation_id(method: str, path: str) -> str:
     return f"{method}_{re.sub(r'[^a-z0-9]+', '_', slug.lower()).strip('_')}"
 
 
-def _openapi_operation() -> dict[str, Any]:
+def openapi_operation(subject: str = "this gateway") -> dict[str, Any]:
+    """The operation serving an OpenAPI document (of ``subject``) itself, as every version documents it."""
     return {
         "get": {
             "summary": "This document",
-            "description": "The OpenAPI document of this gateway. Public: no token needed.",
+            "description": f"The OpenAPI document of {subject}. Public: no token needed.",
             "operationId": "get_openapi_document",
             "security": [],
             "responses": {
@@ -362,12 +365,12 @@ def _openapi_operation() -> dict[str, Any]:
     }
 
 
-def _response(description: str, schema: str) -> dict[str, Any]:
+def response_of(description: str, schema: str) -> dict[str, Any]:
     return {"description": description, "content": {JSON: {"schema": {"$ref": f"{SCHEMAS}{schema}"}}}}
 
 
 def _too_many_requests() -> dict[str, Any]:
-    response = _response("Too many requests", "TooManyRequestsResponse")
+    response = response_of("Too many requests", "TooManyRequestsResponse")
     response["headers"] = {
         "Retry-After": {
             "description": "Seconds until the rate limit's window ends",

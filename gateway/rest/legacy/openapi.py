@@ -82,7 +82,7 @@ def served_document(version: str) -> dict[str, Any]:
     _use_error_bodies(schemas)
     _document_error_responses(document["paths"])
     _make_operation_ids_unique(document["paths"], version)
-    document["paths"][openapi_path(version)] = _openapi_operation(version)
+    document["paths"][openapi_path(version)] = v3.openapi_operation(f"this gateway's {version}")
     return document
 
 
@@ -151,16 +151,18 @@ def _document_error_responses(paths: dict[str, Any]) -> None:
     for path, method, operation in v3.operations(paths):
         responses = operation.setdefault("responses", {})
         # The CSV exports documented their 401 as text/csv; the body is the JSON every other operation sends.
-        responses["401"] = _response("Unauthorized", "UnauthorisedResponse")
+        responses["401"] = v3.response_of("Unauthorized", "UnauthorisedResponse")
         responses.setdefault("429", v3._too_many_requests())
         if method == "get" and "{id}" not in path:  # every list and export parses its filters and pages
-            responses.setdefault("400", _response("Bad or missing parameters", "BadRequestResponse"))
+            responses.setdefault("400", v3.response_of("Bad or missing parameters", "BadRequestResponse"))
         if "requestBody" in operation:
-            responses.setdefault("400", _response("The body is not the published JSON structure", "BadRequestResponse"))
+            responses.setdefault(
+                "400", v3.response_of("The body is not the published JSON structure", "BadRequestResponse")
+            )
         if "{id}" in path:
-            responses.setdefault("404", _response("Not Found", "NotFoundResponse"))
+            responses.setdefault("404", v3.response_of("Not Found", "NotFoundResponse"))
         if method != "get":
-            responses.setdefault("422", _response("Unprocessable entity", "ErrorResponse"))
+            responses.setdefault("422", v3.response_of("Unprocessable entity", "ErrorResponse"))
         operation["responses"] = dict(sorted(responses.items()))
 
 
@@ -174,24 +176,6 @@ def _make_operation_ids_unique(paths: dict[str, Any], version: str) -> None:
             operation["operationId"] = f"{method}_" + "".join(c if c.isalnum() else "_" for c in slug.lower()).strip(
                 "_"
             )
-
-
-def _openapi_operation(version: str) -> dict[str, Any]:
-    return {
-        "get": {
-            "summary": "This document",
-            "description": f"The OpenAPI document of this gateway's {version}. Public: no token needed.",
-            "operationId": "get_openapi_document",
-            "security": [],
-            "responses": {
-                "200": {"description": "The OpenAPI 3.0 document", "content": {JSON: {"schema": {"type": "object"}}}}
-            },
-        }
-    }
-
-
-def _response(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": {"$ref": f"{SCHEMAS}{schema}"}}}}
 
 
 def document_endpoint(version: str):
