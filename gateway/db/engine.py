@@ -134,7 +134,11 @@ def _cancel_on_server(engine: AsyncEngine, backend_pid: int) -> None:
         except Exception as exc:  # noqa: BLE001 - best effort: a database that is away runs nothing for long
             log.info("could not cancel backend %s's statement: %s", backend_pid, type(exc).__name__)
 
-    task = asyncio.get_running_loop().create_task(cancel())
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # invalidated outside the event loop (at shutdown): nothing is left waiting on it
+        return
+    task = loop.create_task(cancel())
     _cancellations.add(task)
     task.add_done_callback(_cancellations.discard)
 
