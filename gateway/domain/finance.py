@@ -24,6 +24,7 @@ from gateway.domain.declarations.payment import PaymentTarget, next_open_output_
 from gateway.domain.declarations.queries import DeclarationRow, declarations_by_participant
 from gateway.domain.errors import NotFound, ValidationFailed
 from gateway.domain.keys import chunked, key_in
+from gateway.domain.participants.changes import participant_changed
 from gateway.domain.statements import StatementRow, get_statement
 from gateway.vocabulary import DeclarationState, ParticipantType, StatementStatus
 
@@ -155,6 +156,7 @@ async def mark_training_record_eligible(
         await conn.execute(
             _records.update().where(_records.c.id == training_record_id).values(eligible_for_funding=True)
         )
+        await participant_changed(conn, record.participant_id)
 
     submitted = (
         await conn.execute(

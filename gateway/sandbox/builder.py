@@ -71,6 +71,8 @@ class Builder:
         self.batch = batch
         self.rng = rng
         self.now = now
+        self._participants: dict[uuid.UUID, Row] = {}
+        """Participant rows by id, to stamp each with its records' and periods' latest change (as actions do)."""
 
     def new_id(self) -> uuid.UUID:
         return new_id(self.rng)
@@ -143,7 +145,12 @@ class Builder:
                 "updated_at": created_at,
             },
         )
+        self._participants[row["id"]] = row
         return row["id"]
+
+    def _participant_changed(self, participant_id: uuid.UUID, at: datetime) -> None:
+        row = self._participants[participant_id]
+        row["updated_at"] = max(row["updated_at"], at)
 
     def id_change(self, *, from_id: uuid.UUID, to_id: uuid.UUID, changed_at: datetime) -> None:
         self.batch.add(
@@ -189,6 +196,7 @@ class Builder:
                 "updated_at": created_at,
             },
         )
+        self._participant_changed(participant_id, created_at)
         return RecordRef(row["id"], participant_id, role, row)
 
     def training_period(
@@ -270,6 +278,7 @@ class Builder:
                 "updated_at": updated_at,
             },
         )
+        self._participant_changed(record.participant_id, updated_at)
         return period
 
     def declaration(

@@ -16,6 +16,7 @@ from gateway.domain import finance
 from gateway.domain.callers import Caller
 from gateway.domain.declarations.actions import void_declaration
 from gateway.domain.errors import Forbidden, NotFound, ValidationFailed
+from gateway.domain.participants.queries import participants_by_id
 from gateway.sandbox.reference import AMBITION
 from gateway.vocabulary import Role
 from tests.declaration_scenarios import (
@@ -208,6 +209,17 @@ class TestMarkTrainingRecordEligible:
         await _admin(engine, finance.mark_training_record_eligible, ect.training_record_id)
         row = await declare(engine, AMBITION_CALLER, ect.declaration("started", "2025-10-01T10:00:00Z", "other"))
         assert row.state == "eligible"
+
+    async def test_the_participant_is_stamped_so_a_provider_sync_sees_its_new_funding(self, sandbox_db):
+        engine = sandbox_db.engine
+        ect = await make_trainee(engine, eligible=False)
+        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)
+        with clock.travel_to(moment):
+            await _admin(engine, finance.mark_training_record_eligible, ect.training_record_id)
+        async with read_connection(engine) as conn:
+            found = await participants_by_id(conn, AMBITION_CALLER, [ect.participant_id])
+        assert found[ect.participant_id].updated_at == moment
+        assert [e.eligible_for_funding for e in found[ect.participant_id].enrolments] == [True]
 
     async def test_an_unknown_training_record_is_not_found(self, sandbox_db):
         with pytest.raises(NotFound):

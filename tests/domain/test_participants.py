@@ -6,15 +6,16 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import literal, select, update
+from sqlalchemy import literal, select
 
 from gateway import clock
 from gateway.db.engine import read_connection, write_transaction
-from gateway.db.tables import TrainingPeriod, TrainingRecord
+from gateway.db.tables import Participant, TrainingPeriod, TrainingRecord
 from gateway.db.types import UTCDateTime
 from gateway.domain.callers import Caller
 from gateway.domain.errors import NotFound
 from gateway.domain.paging import KeysetPage, OffsetPage, SortKey
+from gateway.domain.participants.actions import withdraw_participant
 from gateway.domain.participants.enrolments import participant_status, training_status, training_status_sql
 from gateway.domain.participants.queries import (
     ParticipantFilters,
@@ -339,28 +340,36 @@ class TestFilters:
 
 
 class TestUpdatedAt:
-    async def test_a_change_to_a_training_period_updates_the_participant(self, sandbox_db):
-        sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
-        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)
-        periods, records = TrainingPeriod.__table__, TrainingRecord.__table__
-        record_ids = select(records.c.id).where(records.c.participant_id == case_id(Case.ACTIVE_ECT))
-        async with write_transaction(sandbox_db.engine) as conn:
-            await conn.execute(
-                update(periods).where(periods.c.training_record_id.in_(record_ids)).values(updated_at=moment)
-            )
-        found = await seen(provider(sandbox, AMBITION), ParticipantFilters(updated_since=moment))
-        assert [(p.id, p.updated_at) for p in found] == [(case_id(Case.ACTIVE_ECT), moment)]
+    """The lists read the participant's own ``updated_at``: every writer of a record or period stamps it."""
 
-    async def test_a_change_to_a_training_record_updates_the_participant(self, sandbox_db):
-        sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
-        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)
-        records = TrainingRecord.__table__
-        async with write_transaction(sandbox_db.engine) as conn:
-            await conn.execute(
-                update(records).where(records.c.participant_id == case_id(Case.LEFT_ECT)).values(updated_at=moment)
+    async def test_each_seeded_participant_carries_its_latest_record_or_period_change(self, readonly_db):
+        participants, periods, records = Participant.__table__, TrainingPeriod.__table__, TrainingRecord.__table__
+        changes = select(records.c.participant_id, records.c.updated_at).union_all(
+            select(records.c.participant_id, periods.c.updated_at).join(
+                periods, periods.c.training_record_id == records.c.id
             )
-        found = await seen(provider(sandbox, AMBITION), ParticipantFilters(updated_since=moment))
-        assert [(p.id, p.updated_at) for p in found] == [(case_id(Case.LEFT_ECT), moment)]
+        )
+        async with read_connection(readonly_db.engine) as conn:
+            latest: dict[uuid.UUID, datetime] = {}
+            for participant_id, changed_at in await conn.execute(changes):
+                latest[participant_id] = max(changed_at, latest.get(participant_id, changed_at))
+            stored = dict((await conn.execute(select(participants.c.id, participants.c.updated_at))).all())
+        later_than_own = [pid for pid, changed_at in latest.items() if changed_at > stored[pid]]
+        assert later_than_own == []
+        # and some participants changed after they were created (a withdrawal, a second period), as in real data
+        assert any(changed_at > min(latest.values()) for changed_at in latest.values())
+
+    async def test_a_sync_sees_what_an_action_changed_at_the_moment_it_changed(self, sandbox_db):
+        sandbox = await ParticipantsInDatabase.read(sandbox_db.engine)
+        caller = provider(sandbox, AMBITION)
+        moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)
+        with clock.travel_to(moment):
+            async with write_transaction(sandbox_db.engine) as conn:
+                await withdraw_participant(
+                    conn, caller, case_id(Case.ACTIVE_ECT), reason="moved-school", course_identifier="ecf-induction"
+                )
+        found = await seen(caller, ParticipantFilters(updated_since=moment))
+        assert [(p.id, p.updated_at) for p in found] == [(case_id(Case.ACTIVE_ECT), moment)]
 
 
 class TestAnalysts:

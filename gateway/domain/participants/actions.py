@@ -43,6 +43,7 @@ from gateway.domain.callers import Caller
 from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
 from gateway.domain.declarations.milestones import MilestoneWindow, window_error
 from gateway.domain.errors import NotFound
+from gateway.domain.participants.changes import participant_changed
 from gateway.domain.participants.enrolments import latest_periods, training_status
 from gateway.domain.participants.queries import ParticipantRow, get_participant
 from gateway.domain.participants.schedules import MilestoneRow, ScheduleRow, find_schedule, milestones_by_schedule
@@ -179,10 +180,9 @@ def _check_course(
 
 
 async def _touch(conn: AsyncConnection, participant_id: uuid.UUID, *partnership_ids: uuid.UUID) -> None:
-    now = clock.now()
-    await conn.execute(update(_participants).where(_participants.c.id == participant_id).values(updated_at=now))
+    await participant_changed(conn, participant_id)
     await conn.execute(
-        update(_partnerships).where(_partnerships.c.id.in_(list(set(partnership_ids)))).values(updated_at=now)
+        update(_partnerships).where(_partnerships.c.id.in_(list(set(partnership_ids)))).values(updated_at=clock.now())
     )
 
 

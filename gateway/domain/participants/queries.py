@@ -6,8 +6,7 @@ interest alone does not make a participant visible. Analysts see participants
 with a period under any provider's partnership (or under the one they name).
 
 ``updated_at`` is the latest change to the participant, its training records or
-its training periods: a withdrawal or a new school changes what a provider
-reads, so a sync by ``updated_since`` has to see it.
+its training periods (gateway.domain.participants.changes keeps it).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Subquery
@@ -84,21 +83,6 @@ def _latest_of_on_sqlite(element, compiler, **kw) -> str:
     return f"max({compiler.process(element.clauses, **kw)})"
 
 
-def participant_updated_at(participant_id: ColumnElement, own_updated_at: ColumnElement) -> ColumnElement:
-    """When anything a provider reads of a participant last changed: the participant, a training record or a period."""
-    # One subquery over the records and their periods. Its max() is over an expression, not a bare indexed column,
-    # so PostgreSQL cannot pick a backward scan of an updated_at index filtered row by row (measured: minutes on
-    # a freshly loaded, not yet analysed table).
-    last_change = (
-        select(func.max(latest_of(_records.c.updated_at, func.coalesce(_periods.c.updated_at, _records.c.updated_at))))
-        .select_from(_records.outerjoin(_periods, _periods.c.training_record_id == _records.c.id))
-        .where(_records.c.participant_id == participant_id)
-        .scalar_subquery()
-    )
-    # SQLite's max() is NULL if any argument is: a participant with no records keeps its own time.
-    return latest_of(own_updated_at, func.coalesce(last_change, own_updated_at))
-
-
 @dataclass(frozen=True, slots=True)
 class ParticipantFilters:
     cohort_years: Sequence[int] | None = None
@@ -154,7 +138,7 @@ def _visible_to(caller: Caller, filters: ParticipantFilters, *, few: bool = Fals
         _participants.c.full_name,
         _participants.c.teacher_reference_number,
         _participants.c.created_at,
-        participant_updated_at(_participants.c.id, _participants.c.updated_at).label("updated_at"),
+        _participants.c.updated_at,
     ).where(visible)
     stmt = _where_enrolment(stmt, caller, filters)
     stmt = _where_from_participant_ids(stmt, filters.from_participant_ids)
@@ -185,7 +169,7 @@ def _where_from_participant_ids(stmt: Select, ids: Sequence[uuid.UUID] | None) -
 
 
 def updated_since(visible: Subquery, moment: datetime | None) -> Select:
-    """The rows of a participant-keyed list (one with ``participant_updated_at`` as its ``updated_at``) changed since ``moment``."""
+    """The rows of a participant-keyed list (one with the participant's ``updated_at``) changed since ``moment``."""
     stmt = select(visible)
     return stmt if moment is None else stmt.where(visible.c.updated_at >= moment)
 

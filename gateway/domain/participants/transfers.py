@@ -40,7 +40,7 @@ from gateway.domain.errors import NotFound
 from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import provider_scope
-from gateway.domain.participants.queries import DEFAULT_ORDER, SORTABLE, participant_updated_at, updated_since
+from gateway.domain.participants.queries import DEFAULT_ORDER, SORTABLE, updated_since
 from gateway.vocabulary import TransferStatus, TransferType
 
 _periods = table_of(TrainingPeriod)
@@ -255,7 +255,7 @@ def _visible_to(caller: Caller, filters: TransferFilters) -> tuple[Select, Subqu
         select(
             _participants.c.id,
             _participants.c.created_at,
-            participant_updated_at(_participants.c.id, _participants.c.updated_at).label("updated_at"),
+            _participants.c.updated_at,
         )
         .where(_participants.c.id.in_(transfers.with_only_columns(seq.c.participant_id)))
         .subquery("participants_with_transfers")

@@ -31,7 +31,6 @@ from gateway.domain.participants.queries import (
     DEFAULT_ORDER,
     SORTABLE,
     ParticipantRow,
-    participant_updated_at,
     participants_grouped,
     updated_since,
 )
@@ -105,7 +104,7 @@ def _visible_to(caller: Caller, filters: UnfundedMentorFilters) -> tuple[Select,
             _latest_email(_participants.c.id).label("email"),
             _participants.c.teacher_reference_number,
             _participants.c.created_at,
-            participant_updated_at(_participants.c.id, _participants.c.updated_at).label("updated_at"),
+            _participants.c.updated_at,
         )
         .where(_participants.c.id.in_(select(mentor_ids.c.mentor_id)))
         .subquery("unfunded_mentors")

@@ -19,18 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway import clock
 from gateway.db.tables import (
     DeliveryPartner,
-    Participant,
     Partnership,
     ProviderRelationship,
     School,
     SchoolCohort,
     TrainingPeriod,
-    TrainingRecord,
     table_of,
 )
 from gateway.domain.callers import Caller
 from gateway.domain.cohorts import CohortRow, cohort_year, cohorts_by_year
 from gateway.domain.errors import NotFound, ValidationFailed
+from gateway.domain.participants.changes import participants_on_partnership_changed
 from gateway.domain.partnerships.queries import PartnershipRow, get_partnership
 from gateway.domain.validation import Validation, as_uuid, given
 from gateway.vocabulary import TrainingProgramme
@@ -41,8 +40,6 @@ _school_cohorts = table_of(SchoolCohort)
 _delivery_partners = table_of(DeliveryPartner)
 _relationships = table_of(ProviderRelationship)
 _periods = table_of(TrainingPeriod)
-_records = table_of(TrainingRecord)
-_participants = table_of(Participant)
 
 COHORT_MISSING = "Enter a '#/cohort'."
 COHORT_UNKNOWN = "The '#/cohort' you have entered is invalid. Check cohort details and try again."
@@ -130,18 +127,6 @@ async def _relationship_exists(
     )
 
 
-async def _touch_participants_on(conn: AsyncConnection, partnership_id: uuid.UUID) -> None:
-    """Participants with a period on the partnership changed as an ``updated_since`` sync sees them."""
-    on_partnership = (
-        select(_records.c.participant_id)
-        .join(_periods, _periods.c.training_record_id == _records.c.id)
-        .where(_periods.c.partnership_id == partnership_id)
-    )
-    await conn.execute(
-        update(_participants).where(_participants.c.id.in_(on_partnership)).values(updated_at=clock.now())
-    )
-
-
 async def create_partnership(
     conn: AsyncConnection,
     caller: Caller,
@@ -210,7 +195,7 @@ async def create_partnership(
         )
         .values(partnership_id=partnership_id)
     )
-    await _touch_participants_on(conn, partnership_id)
+    await participants_on_partnership_changed(conn, partnership_id)
     # The school is now in partnership, and of interest to this provider, in the cohort.
     await conn.execute(update(_schools).where(_schools.c.id == school_uuid).values(updated_at=clock.now()))
     return await get_partnership(conn, caller, partnership_id)
@@ -258,5 +243,5 @@ async def update_partnership(
         update(_partnerships).where(_partnerships.c.id == partnership_id).values(delivery_partner_id=partner_uuid)
     )
     # Every enrolment on the partnership now names the new delivery partner.
-    await _touch_participants_on(conn, partnership_id)
+    await participants_on_partnership_changed(conn, partnership_id)
     return await get_partnership(conn, caller, partnership_id)
