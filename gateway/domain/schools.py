@@ -190,6 +190,24 @@ def _interested_provider(caller: Caller, lead_provider_id: uuid.UUID | None = No
     return lead_provider_id if caller.reads_everything else caller.lead_provider_id
 
 
+# A school as seen in a cohort, read by a statement about another record (an enrolment) that names the school and
+# the cohort: join ``schools`` on the school, ``school_cohorts`` on ``school_cohort_of``, select ``JOINED_COLUMNS``
+# after the record's school id, urn, cohort year and cohort id, and build the row with ``joined_school``.
+JOINED_COLUMNS = (_schools.c.name.label("school_name"), _schools.c.created_at.label("school_created_at"),
+                  _updated_at.label("school_updated_at"))  # fmt: skip
+
+
+def school_cohort_of(school_id: ColumnElement, cohort_id: ColumnElement) -> ColumnElement[bool]:
+    return and_(_school_cohorts.c.school_id == school_id, _school_cohorts.c.cohort_id == cohort_id)
+
+
+def joined_school(
+    caller: Caller, id: uuid.UUID, urn: str, cohort: int, cohort_id: uuid.UUID, name: str, created_at, updated_at
+) -> SchoolRow:
+    """The row ``schools_by_id_and_cohort`` reads for ``(id, cohort_id)``, without its flags."""
+    return SchoolRow(id, urn, name, cohort, cohort_id, created_at, updated_at, _interested_provider(caller))
+
+
 def _school_in_cohort_from():
     return _schools.join(_cohorts, true()).outerjoin(
         _school_cohorts,

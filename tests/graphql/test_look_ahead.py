@@ -37,7 +37,7 @@ query Sync($first: Int) { participants(first: $first) { totalCount pageInfo { ha
 ME_AND_PARTICIPANTS = """
 query Mixed($first: Int) {
   me { role leadProvider { name statements { id month year declarations { id state } } } }
-  participants(first: $first) { edges { node { id enrolments { school { name } deliveryPartner { name } } } } }
+  participants(first: $first) { edges { node { id enrolments { school { name } schedule { identifier } } } } }
 }
 """
 PARTNERSHIP_SCHOOL = (
@@ -141,9 +141,8 @@ class TestLoading:
     ):
         await _post(client, tokens["provider"], SYNC, {"first": 200})
 
+        # An enrolment's school and delivery partner come with it: no loader of their own.
         assert dataloader_calls == {
-            "SchoolByIdAndCohortLoader.load_many": 1,
-            "DeliveryPartnerByIdLoader.load_many": 1,
             # A partner's cohorts: its years, then their cohort rows, each batch once.
             "CohortsByDeliveryPartnerLoader.load_many": 1,
             "CohortYearsByDeliveryPartnerLoader.load_many": 1,
@@ -183,7 +182,7 @@ class TestAnswers:
         assert looked_ahead == await _post(client, tokens["provider"], ME_AND_PARTICIPANTS, {"first": 50})
         assert b'"statements":[{' in looked_ahead and b'"school":{' in looked_ahead
         assert loads["LeadProviderByIdLoader.load"] == 1
-        assert loads["SchoolByIdAndCohortLoader.load_many"] == 1 and "SchoolByIdAndCohortLoader.load" not in loads
+        assert loads["ScheduleByIdLoader.load_many"] == 1 and "ScheduleByIdLoader.load" not in loads
 
     async def test_a_selection_deeper_than_the_plan_is_loaded_ahead_down_to_its_limit_and_answers_alike(
         self, readonly_db, client, tokens, normal_path, without_looking_ahead, dataloader_calls, generous_limits

@@ -17,27 +17,33 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
 from gateway import clock
 from gateway.db.tables import (
     Cohort,
+    DeliveryPartner,
     Participant,
     Partnership,
     Schedule,
     School,
+    SchoolCohort,
     TrainingPeriod,
     TrainingRecord,
     table_of,
 )
 from gateway.domain.callers import Caller
-from gateway.domain.keys import chunked, key_in
+from gateway.domain.delivery_partners import DeliveryPartnerRow
+from gateway.domain.keys import chunked, key_in, key_param
+from gateway.domain.schools import JOINED_COLUMNS, SchoolRow, joined_school, school_cohort_of
 from gateway.vocabulary import ParticipantStatus, ParticipantType, ScheduleIdentifier, TrainingStatus, WorkingPattern
 
 _periods = table_of(TrainingPeriod)
@@ -47,6 +53,8 @@ _participants = table_of(Participant)
 _schools = table_of(School)
 _cohorts = table_of(Cohort)
 _schedules = table_of(Schedule)
+_school_cohorts = table_of(SchoolCohort)
+_delivery_partners = table_of(DeliveryPartner)
 
 ROLE_ORDER = (ParticipantType.ECT, ParticipantType.MENTOR)
 
@@ -149,6 +157,10 @@ class EnrolmentRow:
     cohort_changed_after_payments_frozen: bool
     created_at: datetime
     """When the training record was created."""
+    school: SchoolRow
+    """The school as seen in the enrolment's cohort (read with the enrolment: its flags are read apart)."""
+    delivery_partner: DeliveryPartnerRow
+    """The partnership's delivery partner (read with the enrolment: its cohorts are read apart)."""
 
     @property
     def cohort(self) -> str:
@@ -160,15 +172,18 @@ class EnrolmentRow:
         return (self.school_id, self.cohort_id)
 
 
+def scoped_provider(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> uuid.UUID | None:
+    """The one provider whose partnerships' periods the caller reads: its own (analysts: the one they name);
+    None for an analyst naming none, who reads any provider's."""
+    return lead_provider_id if caller.reads_everything else caller.lead_provider_id
+
+
 def provider_scope(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> ColumnElement:
-    """Which partnerships' periods the caller reads: its own (analysts: any, or the named provider's).
-    Use with ``_partnerships`` joined on the period's ``partnership_id``: an expression of interest
-    alone is not a partnership, so it never makes a period visible."""
-    if not caller.reads_everything:
-        return _partnerships.c.lead_provider_id == caller.lead_provider_id
-    if lead_provider_id is not None:
-        return _partnerships.c.lead_provider_id == lead_provider_id
-    return true()
+    """Which partnerships' periods the caller reads (``scoped_provider``). Use with ``_partnerships`` joined on
+    the period's ``partnership_id``: an expression of interest alone is not a partnership, so it never makes a
+    period visible."""
+    provider = scoped_provider(caller, lead_provider_id)
+    return true() if provider is None else _partnerships.c.lead_provider_id == provider
 
 
 def latest_periods(
@@ -182,6 +197,11 @@ def latest_periods(
 
     ``participant_ids`` narrows the window inside the subquery, so a page's lookup ranks only that page's periods.
     """
+    narrowed = None if participant_ids is None else key_in(dialect, _records.c.participant_id, participant_ids)
+    return _ranked_periods(provider_scope(caller, lead_provider_id), narrowed)
+
+
+def _ranked_periods(scope: ColumnElement[bool], narrowed: ColumnElement[bool] | None) -> Subquery:
     rank = func.row_number().over(
         partition_by=_periods.c.training_record_id,
         order_by=(_periods.c.started_on.desc(), _periods.c.created_at.desc(), _periods.c.id.desc()),
@@ -197,10 +217,10 @@ def latest_periods(
         )
         .join(_partnerships, _partnerships.c.id == _periods.c.partnership_id)
         .join(_records, _records.c.id == _periods.c.training_record_id)
-        .where(provider_scope(caller, lead_provider_id))
+        .where(scope)
     )
-    if participant_ids is not None:
-        stmt = stmt.where(key_in(dialect, _records.c.participant_id, participant_ids))
+    if narrowed is not None:
+        stmt = stmt.where(narrowed)
     return stmt.subquery("latest_periods")
 
 
@@ -242,17 +262,46 @@ def _enrolment_statement(latest: Subquery) -> Select:
             _records.c.mentor_ineligible_for_funding_reason,
             _records.c.cohort_changed_after_payments_frozen,
             _records.c.created_at,
+            *JOINED_COLUMNS,
+            _delivery_partners.c.name.label("delivery_partner_name"),
+            _delivery_partners.c.created_at.label("delivery_partner_created_at"),
+            _delivery_partners.c.updated_at.label("delivery_partner_updated_at"),
         )
         .join(_records, _records.c.id == latest.c.training_record_id)
         .join(_participants, _participants.c.id == latest.c.participant_id)
         .join(_schools, _schools.c.id == latest.c.school_id)
         .join(_cohorts, _cohorts.c.id == latest.c.cohort_id)
+        .outerjoin(_school_cohorts, school_cohort_of(latest.c.school_id, latest.c.cohort_id))
+        .join(_delivery_partners, _delivery_partners.c.id == latest.c.delivery_partner_id)
         .outerjoin(_schedules, _schedules.c.id == latest.c.schedule_id)
         .where(latest.c.rank == 1)
     )
 
 
-def _enrolment(row, today: date) -> EnrolmentRow:
+PARTICIPANT_COLUMNS = (
+    _participants.c.full_name,
+    _participants.c.teacher_reference_number,
+    _participants.c.created_at.label("participant_created_at"),
+    _participants.c.updated_at.label("participant_updated_at"),
+)
+"""The participant's own columns, after the enrolment's in ``enrolled_rows``: a lookup by id reads the participant
+and its enrolments in one statement (a participant is visible exactly when it has an enrolment)."""
+
+
+@cache
+def _enrolled_statement(dialect_name: str, scoped: bool) -> Select:
+    """Built once per shape (dialect; one provider's partnerships or any), executed with new ids: a request spends
+    no time building or compiling it (the engine's compiled cache holds its SQL)."""
+    scope = (
+        _partnerships.c.lead_provider_id == bindparam("lead_provider_id", type_=_partnerships.c.lead_provider_id.type)
+        if scoped
+        else true()
+    )
+    latest = _ranked_periods(scope, key_param(dialect_name, _records.c.participant_id, "participant_ids"))
+    return _enrolment_statement(latest).add_columns(*PARTICIPANT_COLUMNS)
+
+
+def _enrolment(row, today: date, caller: Caller) -> EnrolmentRow:
     # Unpacked once (the statement's column order) rather than read by name: a sync page builds
     # thousands of these and reading 30 attributes of a Row by name was most of the cost.
     (
@@ -262,6 +311,8 @@ def _enrolment(row, today: date) -> EnrolmentRow:
         school_withdrawn_at, trn_validated, eligible_for_funding, pupil_premium_uplift, sparsity_uplift,
         induction_end_date, overall_induction_start_date, most_recent_induction_period_end_date,
         mentor_funding_end_date, mentor_ineligible_for_funding_reason, cohort_changed_after_payments_frozen, created_at,
+        school_name, school_created_at, school_updated_at,
+        delivery_partner_name, delivery_partner_created_at, delivery_partner_updated_at, *_,
     ) = row  # fmt: skip
     # Induction and its working pattern are an ECT's: a mentor's enrolment carries none (as ECF2 serialises them).
     ect = participant_type == ParticipantType.ECT
@@ -301,7 +352,43 @@ def _enrolment(row, today: date) -> EnrolmentRow:
         mentor_ineligible_for_funding_reason=mentor_ineligible_for_funding_reason,
         cohort_changed_after_payments_frozen=cohort_changed_after_payments_frozen,
         created_at=created_at,
+        school=joined_school(
+            caller, school_id, urn, year, cohort_id, school_name, school_created_at, school_updated_at
+        ),
+        delivery_partner=DeliveryPartnerRow(
+            delivery_partner_id, delivery_partner_name, delivery_partner_created_at, delivery_partner_updated_at
+        ),
     )
+
+
+async def enrolled_rows(
+    conn: AsyncConnection,
+    caller: Caller,
+    participant_ids: Sequence[uuid.UUID],
+    *,
+    lead_provider_id: uuid.UUID | None = None,
+) -> list[tuple[EnrolmentRow, Any]]:
+    """The caller's enrolments of these participants, each with its statement row (whose last columns are
+    ``PARTICIPANT_COLUMNS``); participants the caller cannot see have none."""
+    provider = scoped_provider(caller, lead_provider_id)
+    stmt = _enrolled_statement(conn.dialect.name, provider is not None)
+    scope = {} if provider is None else {"lead_provider_id": provider}
+    today = clock.today()
+    found = []
+    for chunk in chunked(participant_ids):
+        for row in await conn.execute(stmt, {"participant_ids": chunk, **scope}):
+            found.append((_enrolment(row, today, caller), row))
+    return found
+
+
+def by_participant(enrolments: Iterable[EnrolmentRow]) -> dict[uuid.UUID, list[EnrolmentRow]]:
+    """Enrolments grouped by participant, ECT first."""
+    found: dict[uuid.UUID, list[EnrolmentRow]] = defaultdict(list)
+    for enrolment in enrolments:
+        found[enrolment.participant_id].append(enrolment)
+    for grouped in found.values():
+        grouped.sort(key=lambda e: ROLE_ORDER.index(e.participant_type))
+    return found
 
 
 async def enrolments_by_participant(
@@ -312,13 +399,5 @@ async def enrolments_by_participant(
     lead_provider_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[EnrolmentRow]]:
     """Each participant's enrolments as the caller sees them, ECT first."""
-    today = clock.today()
-    found: dict[uuid.UUID, list[EnrolmentRow]] = defaultdict(list)
-    dialect = conn.dialect.name
-    for chunk in chunked(participant_ids):
-        stmt = _enrolment_statement(latest_periods(caller, lead_provider_id, chunk, dialect=dialect))
-        for row in await conn.execute(stmt):
-            found[row.participant_id].append(_enrolment(row, today))
-    for enrolments in found.values():
-        enrolments.sort(key=lambda e: ROLE_ORDER.index(e.participant_type))
-    return found
+    rows = await enrolled_rows(conn, caller, participant_ids, lead_provider_id=lead_provider_id)
+    return by_participant(enrolment for enrolment, _ in rows)

@@ -98,6 +98,7 @@ class _Statement:
     """The registrations statement over a ``latest_periods`` subquery, and where its own columns start in a row."""
 
     def __init__(self, caller: Caller, lead_provider_id: uuid.UUID | None, participant_ids=None, *, dialect="") -> None:
+        self.caller = caller
         self.latest = latest_periods(caller, lead_provider_id, participant_ids, dialect=dialect)
         enrolment = _enrolment_statement(self.latest)
         self.enrolment_width = len(enrolment.selected_columns)
@@ -123,7 +124,7 @@ class _Statement:
         found = []
         for row in result:
             full_name, trn, created_at, updated_at = row[self.enrolment_width :]
-            enrolment = _enrolment(row[: self.enrolment_width], today)
+            enrolment = _enrolment(row[: self.enrolment_width], today, self.caller)
             found.append(RegistrationRow(enrolment.participant_id, full_name, trn, created_at, updated_at, enrolment))
         return found
 

@@ -143,20 +143,18 @@ class Enrolment:
     finished_on: date | None = strawberry.field(
         description="The day the training period behind this enrolment finished or will finish; null while open-ended."
     )
-    school: Annotated[School, strawberry.lazy("gateway.graphql.types.schools")] | None = relation(
-        lambda loaders: loaders.school_by_id_and_cohort,
-        key="school_key",
-        description="The school that submitted this ECF participant, as seen in the enrolment's cohort.",
+    # The school and the delivery partner are read with the enrolment (one statement for all three); their
+    # cohort flags and cohorts are relations of their own, read when selected.
+    school: Annotated[School, strawberry.lazy("gateway.graphql.types.schools")] | None = strawberry.field(
+        description="The school that submitted this ECF participant, as seen in the enrolment's cohort."
     )
     partnership: Annotated[Partnership, strawberry.lazy("gateway.graphql.types.partnerships")] | None = relation(
         lambda loaders: loaders.partnership_by_id,
         key="partnership_id",
         description="The partnership the participant trains under.",
     )
-    delivery_partner: DeliveryPartner | None = relation(
-        lambda loaders: loaders.delivery_partner_by_id,
-        key="delivery_partner_id",
-        description="The delivery partner associated with the participant.",
+    delivery_partner: DeliveryPartner | None = strawberry.field(
+        description="The delivery partner associated with the participant."
     )
     mentor: Annotated[Participant, strawberry.lazy("gateway.graphql.types.participants")] | None = relation(
         lambda loaders: loaders.participant_by_id,

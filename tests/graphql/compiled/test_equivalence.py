@@ -86,7 +86,8 @@ PARTNERSHIP_SCHOOLS = """
 { partnerships(first: 3) { totalCount edges { node { id school { id name } deliveryPartner { name } } } } }
 """
 NULLABLE_SCHOOLS = (
-    "{ participants(first: 3) { edges { node { id enrolments { trainingRecordId school { id name } } } } } }"
+    "{ participantTransfers(first: 3) { edges { node { id transfers { trainingRecordId"
+    " leaving { schoolUrn school { id name } } } } } } }"
 )
 
 

@@ -135,8 +135,11 @@ class TestLookupStatements:
             paths, readonly_db.engine, callers[AMBITION], _lookup(), participant_id, compiled=compiled
         )
 
-        # token, participant, its enrolments, declarations, schools, delivery partners
-        assert len(statements) == 6
+        # the token; the participant with its enrolments, their schools and delivery partners; its declarations
+        assert len(statements) == 3
+        assert all(
+            table in statements[1] for table in ("participants", "training_periods", "schools", "delivery_partners")
+        )
         assert not any("participant_id_changes" in s for s in statements)
         assert not any("provider_relationships" in s for s in statements)
         assert not any(_SCHOOL_FLAGS in s for s in statements)
@@ -168,3 +171,30 @@ class TestLookupStatements:
 
         assert len(selected) - len(plain) == added
         assert any(marker in s for s in selected)
+
+
+PARTNERSHIP_PARTICIPANTS = "{ partnerships(first: 20) { edges { node { id participants { id fullName %s } } } } }"
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "normal"])
+async def test_a_partnerships_participants_read_their_id_changes_only_when_selected(
+    readonly_db, paths, callers, compiled
+):
+    from gateway.graphql import endpoint
+
+    async def statements_of(query: str) -> list[str]:
+        saved = endpoint._graphql.compiled
+        endpoint._graphql.compiled = paths.executor if compiled else None
+        try:
+            with StatementCounter(readonly_db.engine) as counter:
+                response = await paths.client.post("/graphql", json={"query": query}, headers=callers[AMBITION])
+        finally:
+            endpoint._graphql.compiled = saved
+        assert response.status_code == 200 and "errors" not in response.json()
+        return counter.statements
+
+    plain = await statements_of(PARTNERSHIP_PARTICIPANTS % "")
+    selected = await statements_of(PARTNERSHIP_PARTICIPANTS % "participantIdChanges { changedAt }")
+
+    assert not any("participant_id_changes" in s for s in plain)
+    assert len(selected) == len(plain) + 1 and any("participant_id_changes" in s for s in selected)
