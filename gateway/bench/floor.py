@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.db.tables import (
     Cohort,
     DeliveryPartner,
+    LeadProviderParticipant,
     Participant,
     Partnership,
     Schedule,
@@ -40,6 +41,7 @@ _c = table_of(Cohort)
 _dp = table_of(DeliveryPartner)
 _sc = table_of(Schedule)
 _d = table_of(DeclarationTable)
+_lpp = table_of(LeadProviderParticipant)
 
 
 def _name(value: str | None) -> str | None:
@@ -47,22 +49,19 @@ def _name(value: str | None) -> str | None:
     return None if value is None else value.upper().replace("-", "_")
 
 
-def _visible_ids(lead_provider_id: uuid.UUID):
+def _visible(lead_provider_id: uuid.UUID):
+    """The provider's participants, through the table the database keeps of them (migration 0006)."""
     return (
-        select(_tr.c.participant_id)
-        .join(_tp, _tp.c.training_record_id == _tr.c.id)
-        .join(_pa, _pa.c.id == _tp.c.partnership_id)
-        .where(_pa.c.lead_provider_id == lead_provider_id)
+        select(_p.c.id, _p.c.full_name, _p.c.teacher_reference_number, _p.c.created_at, _p.c.updated_at)
+        .join(_lpp, _lpp.c.participant_id == _p.c.id)
+        .where(_lpp.c.lead_provider_id == lead_provider_id)
     )
 
 
 async def sync_page(conn: AsyncConnection, lead_provider_id: uuid.UUID, first: int) -> dict[str, Any]:
     participants = (
         await conn.execute(
-            select(_p.c.id, _p.c.full_name, _p.c.teacher_reference_number, _p.c.created_at, _p.c.updated_at)
-            .where(_p.c.id.in_(_visible_ids(lead_provider_id)))
-            .order_by(_p.c.created_at, _p.c.id)
-            .limit(first)
+            _visible(lead_provider_id).order_by(_lpp.c.participant_created_at, _lpp.c.participant_id).limit(first)
         )
     ).all()
     nodes = await _nodes(conn, lead_provider_id, participants)
@@ -70,13 +69,7 @@ async def sync_page(conn: AsyncConnection, lead_provider_id: uuid.UUID, first: i
 
 
 async def participant(conn: AsyncConnection, lead_provider_id: uuid.UUID, participant_id: uuid.UUID) -> dict[str, Any]:
-    found = (
-        await conn.execute(
-            select(_p.c.id, _p.c.full_name, _p.c.teacher_reference_number, _p.c.created_at, _p.c.updated_at).where(
-                _p.c.id == participant_id, _p.c.id.in_(_visible_ids(lead_provider_id))
-            )
-        )
-    ).all()
+    found = (await conn.execute(_visible(lead_provider_id).where(_p.c.id == participant_id))).all()
     nodes = await _nodes(conn, lead_provider_id, found)
     return {"data": {"participant": nodes[0] if nodes else None}}
 

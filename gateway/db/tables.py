@@ -305,6 +305,29 @@ class TrainingPeriod(SQLModel, table=True):
     updated_at: datetime = _updated_at()
 
 
+class LeadProviderParticipant(SQLModel, table=True):
+    """A participant a lead provider sees: one with a training period under one of its partnerships (domain.md 5).
+
+    Derived from the training periods by the database itself (triggers made by migration 0006, on every period
+    that comes under a partnership), never written by the application. Visibility is only ever gained: periods
+    are never deleted, and a period moves only between partnerships of one provider. It lets a provider's list of
+    participants walk an index in the order it pages, so a page costs what it holds, however many participants
+    the provider has (the rule itself stays ``queries.visible_participant_ids``, which these rows equal).
+    """
+
+    __tablename__ = "lead_provider_participants"
+    __table_args__ = (
+        Index(
+            "ix_lead_provider_participants_by_creation", "lead_provider_id", "participant_created_at", "participant_id"
+        ),
+    )
+
+    lead_provider_id: uuid.UUID = Field(foreign_key="lead_providers.id", primary_key=True)
+    participant_id: uuid.UUID = Field(foreign_key="participants.id", primary_key=True)
+    participant_created_at: datetime = Field(sa_type=UTCDateTime)
+    """The participant's ``created_at`` (never changes): the default order of the lists."""
+
+
 class Statement(SQLModel, table=True):
     """A monthly payment statement of one lead provider and cohort."""
 

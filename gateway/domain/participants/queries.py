@@ -26,6 +26,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from gateway.db.tables import (
     Cohort,
+    LeadProviderParticipant,
     Participant,
     ParticipantIdChange,
     Partnership,
@@ -46,6 +47,7 @@ from gateway.domain.participants.enrolments import (
     enrolments_by_participant,
     latest_periods,
     provider_scope,
+    scoped_provider,
     training_status_sql,
 )
 from gateway.vocabulary import TrainingStatus
@@ -56,6 +58,7 @@ _records = table_of(TrainingRecord)
 _periods = table_of(TrainingPeriod)
 _partnerships = table_of(Partnership)
 _cohorts = table_of(Cohort)
+_lead_provider_participants = table_of(LeadProviderParticipant)
 
 Key = TypeVar("Key")
 
@@ -117,6 +120,15 @@ class ParticipantRow:
     participant_id_changes: list[ParticipantIdChangeRow] = field(default_factory=list)
 
 
+_PARTICIPANT_COLUMNS = (
+    _participants.c.id,
+    _participants.c.full_name,
+    _participants.c.teacher_reference_number,
+    _participants.c.created_at,
+    _participants.c.updated_at,
+)
+
+
 def visible_participant_ids(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> Select:
     return (
         select(_records.c.participant_id)
@@ -127,14 +139,29 @@ def visible_participant_ids(caller: Caller, lead_provider_id: uuid.UUID | None =
 
 
 def _visible_to(caller: Caller, filters: ParticipantFilters) -> Subquery:
-    visible = _participants.c.id.in_(visible_participant_ids(caller, filters.lead_provider_id))
-    stmt = select(
-        _participants.c.id,
-        _participants.c.full_name,
-        _participants.c.teacher_reference_number,
-        _participants.c.created_at,
-        _participants.c.updated_at,
-    ).where(visible)
+    provider = scoped_provider(caller, filters.lead_provider_id)
+    if provider is None:  # an analyst reading every provider's participants: most of them are visible
+        stmt = select(*_PARTICIPANT_COLUMNS).where(
+            _participants.c.id.in_(visible_participant_ids(caller, filters.lead_provider_id))
+        )
+    else:
+        # One provider's: its rows of lead_provider_participants (the same set as visible_participant_ids),
+        # whose id and created_at the list orders by, so a page walks that index and reads only what it returns.
+        stmt = (
+            select(
+                _lead_provider_participants.c.participant_id.label("id"),
+                _participants.c.full_name,
+                _participants.c.teacher_reference_number,
+                _lead_provider_participants.c.participant_created_at.label("created_at"),
+                _participants.c.updated_at,
+            )
+            .select_from(
+                _lead_provider_participants.join(
+                    _participants, _participants.c.id == _lead_provider_participants.c.participant_id
+                )
+            )
+            .where(_lead_provider_participants.c.lead_provider_id == provider)
+        )
     stmt = _where_enrolment(stmt, caller, filters)
     stmt = _where_from_participant_ids(stmt, filters.from_participant_ids)
     return stmt.subquery("visible_participants")
