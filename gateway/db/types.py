@@ -17,7 +17,8 @@ _UNKNOWN = uuid.SafeUUID.unknown
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC in Python on both databases.
 
-    PostgreSQL stores ``timestamptz``; SQLite has no zones, so values are stored
+    PostgreSQL stores ``timestamptz``, which asyncpg already reads as UTC (no
+    processing of ours on the way out); SQLite has no zones, so values are stored
     as naive UTC and given their zone back on the way out.
     """
 
@@ -45,6 +46,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def result_processor(self, dialect, coltype):
+        if dialect.driver == "asyncpg":
+            # asyncpg reads timestamptz in the binary protocol: microseconds since 2000-01-01 UTC, decoded as an
+            # aware datetime in datetime.timezone.utc whatever the session's TimeZone (asyncpg/pgproto's
+            # timestamptz_decode; tests/db/test_types.py). process_result_value would only copy each one
+            # (astimezone to the zone it is in), about 24,000 times on a sync page. Not true of every driver
+            # (psycopg answers in the session's zone), hence the asyncpg test. Only 'infinity' (asyncpg's encoding
+            # of datetime.max, which the gateway never stores) would read back naive.
+            return self.impl_instance.result_processor(dialect, coltype)
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
         # SQLite hands back the naive UTC text SQLAlchemy wrote: parsed and given its zone in one step

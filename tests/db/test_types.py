@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from gateway.db.engine import read_connection, write_transaction
-from gateway.db.tables import LeadProvider
+from gateway.db.tables import LeadProvider, metadata
+from gateway.db.types import UTCDateTime
 
 _lead_providers = LeadProvider.__table__
 
@@ -59,3 +60,47 @@ class TestTimestamps:
 
         assert found == written
         assert found.tzinfo == UTC and found.hour == 0 and found.microsecond == 123456
+
+    async def test_a_timestamp_reads_back_in_utc_whatever_the_sessions_time_zone(self, empty_db):
+        # On PostgreSQL the UTC zone is asyncpg's (binary timestamptz), with no conversion of ours after it.
+        written = datetime(2025, 3, 30, 1, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+        async with write_transaction(empty_db.engine) as conn:
+            await conn.execute(
+                insert(_lead_providers).values(id=uuid.uuid4(), name="P", created_at=written, updated_at=written)
+            )
+
+        async with write_transaction(empty_db.engine) as conn:
+            if empty_db.is_postgres:
+                await conn.execute(text("SET LOCAL TIME ZONE 'Pacific/Chatham'"))  # +13:45 in March
+            row = (
+                await conn.execute(
+                    select(func.min(_lead_providers.c.created_at), func.max(_lead_providers.c.updated_at))
+                )
+            ).one()
+
+        for found in row:
+            assert found == written
+            assert found.tzinfo is UTC and (found.hour, found.minute, found.microsecond) == (0, 30, 123456)
+
+    async def test_every_timestamp_column_is_stored_with_its_zone_on_postgresql(self, empty_db):
+        # What lets UTCDateTime skip its result processing on asyncpg: a column without a zone would read naive.
+        if not empty_db.is_postgres:
+            pytest.skip("SQLite stores naive UTC text, and UTCDateTime gives it its zone back")
+        columns = [
+            (table.name, column.name)
+            for table in metadata.tables.values()
+            for column in table.columns
+            if isinstance(column.type, UTCDateTime)
+        ]
+        async with read_connection(empty_db.engine) as conn:
+            kinds = dict(
+                (await conn.execute(text(
+                    "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+                    " WHERE table_schema = current_schema()"
+                ))).all()
+            )  # fmt: skip
+
+        assert columns
+        assert {f"{t}.{c}": kinds.get(f"{t}.{c}") for t, c in columns} == {
+            f"{t}.{c}": "timestamp with time zone" for t, c in columns
+        }

@@ -9,6 +9,11 @@ travels as objects in the function's namespace or as its arguments, never as
 text. Argument values, string literals and variable values never reach this
 module at all: the root resolvers receive them at run time.
 
+Leaves that orjson writes exactly as the scalar would are left as objects, for
+``gateway.responses.dumps`` (which encodes every answer) to write: a datetime in UTC for ``DateTime`` (orjson's ``Z`` to the second is
+``scalars._serialize``'s text), a date for ``Date``, a ``uuid.UUID`` for ``ID``. Any other value of
+those types (another zone, naive, a subclass such as asyncpg's UUID) is converted here, as before.
+
 Anything the projection cannot complete exactly as graphql-core would (a null
 in a non-null position, a value a scalar cannot represent, something that is
 not a list where a list is declared) raises ``ProjectionFailed``; the executor
@@ -20,10 +25,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from enum import Enum
 from itertools import count
 from typing import Any
 
+import orjson
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
@@ -38,8 +45,16 @@ from graphql import (
     is_object_type,
 )
 from graphql.pyutils import is_iterable
+from strawberry.schema.types.base_scalars import DateDefinition
 
+from gateway.graphql import scalars
 from gateway.graphql.compiled.planner import Plan, PlannedField, RootField, Selection, Source, python_attribute
+from gateway.responses import ORJSON_OPTIONS
+
+# orjson writes an aware UTC datetime as rfc3339() does only with both options: "Z", and no fraction.
+_ORJSON_WRITES_RFC3339 = ORJSON_OPTIONS & (orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS) == (
+    orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+)
 
 _sources = count()
 
@@ -82,6 +97,9 @@ class _Writer:
             "_leaf": _leaf,
             "_lookup": _lookup,
             "_UUID": uuid.UUID,
+            "_datetime": datetime,
+            "_date": date,
+            "_UTC": UTC,
         }
         self._constants: dict[int, str] = {}
         self._names = count()
@@ -99,12 +117,23 @@ class _Writer:
         return f"_v{next(self._names)}"
 
     def leaf(self, var: str, leaf_type: GraphQLOutputType) -> str:
-        coerce = self.constant(leaf_type.coerce_output_value)  # type: ignore[union-attr]  # a leaf field's named type is a scalar or an enum, which coerce
+        serialize = leaf_type.coerce_output_value  # type: ignore[union-attr]  # a leaf field's named type is a scalar or an enum, which coerce
+        coerce = self.constant(serialize)
         if leaf_type is GraphQLString:
             return f"({var} if {var}.__class__ is str else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLID:
-            # isinstance, not a class check: asyncpg returns its own subclass of uuid.UUID.
-            return f"({var} if {var}.__class__ is str else str({var}) if isinstance({var}, _UUID) else _leaf({coerce}, {var}))"
+            # A uuid.UUID is written by orjson (in C, as str() would); asyncpg's subclass of it is not, and str()
+            # here is cheaper than orjson calling responses._default for it.
+            return (
+                f"({var} if {var}.__class__ is str or {var}.__class__ is _UUID else "
+                f"str({var}) if isinstance({var}, _UUID) else _leaf({coerce}, {var}))"
+            )
+        if serialize is scalars._serialize and _ORJSON_WRITES_RFC3339:
+            # Only a datetime in UTC: rfc3339() converts any other zone first (and a naive value by local time).
+            return f"({var} if {var}.__class__ is _datetime and {var}.tzinfo is _UTC else _leaf({coerce}, {var}))"
+        if serialize is DateDefinition.serialize:
+            # Only a date itself: a datetime is a date too, and its isoformat() is not orjson's.
+            return f"({var} if {var}.__class__ is _date else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLBoolean:
             return f"({var} if {var}.__class__ is bool else _leaf({coerce}, {var}))"
         if leaf_type is GraphQLInt:

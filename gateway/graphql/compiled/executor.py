@@ -72,7 +72,10 @@ class CompiledExecutor:
     async def execute(
         self, request: GraphQLRequestData, context: Any, root_value: Any, allowed_operation_types: set[OperationType]
     ) -> ExecutionResult | None:
-        """The result, or None when Strawberry should run this operation."""
+        """The result, or None when Strawberry should run this operation.
+
+        Its data may hold datetimes in UTC, dates and UUIDs where the normal path has their text: encoded by
+        ``gateway.responses.dumps``, the bytes are the same (gateway.graphql.compiled.codegen)."""
         query, variables, operation_name = request.query, request.variables, request.operation_name
         if self.unsupported_schema or not query or OperationType.QUERY not in allowed_operation_types:
             return self._fallback("not applicable")
