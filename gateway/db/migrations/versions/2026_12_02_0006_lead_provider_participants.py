@@ -36,7 +36,8 @@ WHERE partnerships.id = NEW.partnership_id
   AND participants.id = training_records.participant_id
 """
 
-_POSTGRESQL_TRIGGER = f"""
+_POSTGRESQL_TRIGGER = [
+    f"""
 CREATE FUNCTION lead_provider_participants_of_period() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.partnership_id IS NOT NULL THEN
@@ -46,11 +47,14 @@ BEGIN
     END IF;
     RETURN NULL;
 END
-$$;
+$$
+""",
+    """
 CREATE TRIGGER training_periods_lead_provider_participants
 AFTER INSERT OR UPDATE OF partnership_id ON training_periods
-FOR EACH ROW EXECUTE FUNCTION lead_provider_participants_of_period();
-"""
+FOR EACH ROW EXECUTE FUNCTION lead_provider_participants_of_period()
+""",
+]
 
 _SQLITE_TRIGGERS = [
     f"""
@@ -97,11 +101,9 @@ def upgrade() -> None:
         "lead_provider_participants",
         ["lead_provider_id", "participant_created_at", "participant_id"],
     )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_POSTGRESQL_TRIGGER)
-    else:
-        for trigger in _SQLITE_TRIGGERS:
-            op.execute(trigger)
+    # One command per execute: asyncpg prepares each, and a prepared statement holds one command.
+    for command in _POSTGRESQL_TRIGGER if op.get_bind().dialect.name == "postgresql" else _SQLITE_TRIGGERS:
+        op.execute(command)
     op.execute(_EXISTING_PAIRS)
 
 
