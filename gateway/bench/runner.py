@@ -6,6 +6,7 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import os
 import socket
@@ -104,6 +105,9 @@ async def run_bench(
     ``as_json``: the figures as one JSON object on stdout (progress goes to stderr)."""
     global _LOG_TO_STDERR
     _LOG_TO_STDERR = as_json
+    # The bench's own HTTP client would log each of its thousands of requests (the gateway's JSON logging
+    # lets httpx log at info): the figures are what this command prints.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     setups = [await _setup(participants, scale) for scale in (scales or [None])]  # type: ignore[list-item]  # None: the default database (scale) or no CPU figure (guarded by the test above)
     first = min(participants, min(s.available for s in setups))
     for setup in setups:
