@@ -24,6 +24,11 @@ class Caller:
         """Analysts and DfE finance read every provider's data."""
         return self.role in (Role.ANALYST, Role.ADMIN)
 
+    def provider_seen_as(self, named: uuid.UUID | None = None) -> uuid.UUID | None:
+        """The one lead provider whose view the caller reads: its own; for a caller who reads everything, the
+        provider it names (None: every provider's)."""
+        return named if self.reads_everything else self.lead_provider_id
+
     def require_lead_provider(self) -> uuid.UUID:
         """Provider actions (partnerships, declarations, participant actions) need a provider token."""
         if self.lead_provider_id is None:

@@ -186,10 +186,6 @@ def _induction_programme_choice(within: Within | None = None) -> ColumnElement[s
     )
 
 
-def _interested_provider(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> uuid.UUID | None:
-    return lead_provider_id if caller.reads_everything else caller.lead_provider_id
-
-
 # A school as seen in a cohort, read by a statement about another record (an enrolment) that names the school and
 # the cohort: join ``schools`` on the school, ``school_cohorts`` on ``school_cohort_of``, select ``JOINED_COLUMNS``
 # after the record's school id, urn, cohort year and cohort id, and build the row with ``joined_school``.
@@ -205,7 +201,7 @@ def joined_school(
     caller: Caller, id: uuid.UUID, urn: str, cohort: int, cohort_id: uuid.UUID, name: str, created_at, updated_at
 ) -> SchoolRow:
     """The row ``schools_by_id_and_cohort`` reads for ``(id, cohort_id)``, without its flags."""
-    return SchoolRow(id, urn, name, cohort, cohort_id, created_at, updated_at, _interested_provider(caller))
+    return SchoolRow(id, urn, name, cohort, cohort_id, created_at, updated_at, caller.provider_seen_as())
 
 
 def _school_in_cohort_from():
@@ -238,7 +234,7 @@ def _flag_columns(interested: uuid.UUID | None, within: Within | None = None) ->
 
 def _in_cohort(caller: Caller, lead_provider_id: uuid.UUID | None = None, *, with_flags: bool = True) -> Select:
     """Every school in every cohort, with what the caller reads of it there (its flags only ``with_flags``)."""
-    flags = _flag_columns(_interested_provider(caller, lead_provider_id)) if with_flags else ()
+    flags = _flag_columns(caller.provider_seen_as(lead_provider_id)) if with_flags else ()
     return select(*_SCHOOL_COLUMNS, *flags).select_from(_school_in_cohort_from())
 
 
@@ -303,7 +299,7 @@ async def list_schools(
     with_flags: bool = True,
 ) -> list[SchoolRow]:
     stmt = windowed(_visible_to(caller, filters, with_flags=with_flags), SORTABLE, _schools.c.id, order, page)
-    interest_of = _interested_provider(caller, filters.lead_provider_id)
+    interest_of = caller.provider_seen_as(filters.lead_provider_id)
     return [_row(row, interest_of, with_flags=with_flags) for row in await conn.execute(stmt)]
 
 
@@ -326,7 +322,7 @@ async def get_school(
     row = (await conn.execute(stmt)).first()
     if row is None:
         raise NotFound()
-    return _row(row, _interested_provider(caller, lead_provider_id), with_flags=with_flags)
+    return _row(row, caller.provider_seen_as(lead_provider_id), with_flags=with_flags)
 
 
 def _where_keys(dialect_name: str, stmt: Select) -> Select:
@@ -368,7 +364,7 @@ async def schools_by_id_and_cohort(
     wanted = set(keys)
     found: dict[tuple[uuid.UUID, uuid.UUID], SchoolRow] = {}
     cohort_ids = list({cohort_id for _, cohort_id in wanted})
-    interest_of = _interested_provider(caller)
+    interest_of = caller.provider_seen_as()
     stmt = _schools_by_key_statement(conn.dialect.name)
     for school_ids in chunked([school_id for school_id, _ in wanted]):
         for row in await conn.execute(stmt, {"school_ids": school_ids, "cohort_ids": cohort_ids}):
@@ -387,7 +383,7 @@ async def school_cohort_flags(
         by_interest.setdefault(interest_of, set()).add((school_id, cohort_id))
     found: dict[FlagsKey, SchoolCohortFlags] = {}
     for interest_of, wanted in by_interest.items():
-        interested = _interested_provider(caller, interest_of)
+        interested = caller.provider_seen_as(interest_of)
         stmt = _flags_by_key_statement(conn.dialect.name, interested is not None)
         cohort_ids = list({cohort_id for _, cohort_id in wanted})
         for school_ids in chunked([school_id for school_id, _ in wanted]):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-from alembic import command
 from sqlalchemy import func, select, update
 
 from gateway.db.engine import read_connection, write_transaction
@@ -16,8 +15,7 @@ from gateway.db.migrate import upgrade_to_head
 from gateway.db.tables import LeadProviderParticipant, Partnership, TrainingPeriod, TrainingRecord
 from gateway.sandbox.cases import Case, case_id
 from gateway.sandbox.reference import TEACH_FIRST, lead_provider_id
-from gateway.sandbox.seed import seed_sandbox
-from tests.db.test_migration_0004 import _alembic
+from tests.db.revisions import downgrade_below, seeded_database
 from tests.declaration_scenarios import make_trainee
 
 _kept = LeadProviderParticipant.__table__
@@ -72,17 +70,12 @@ class TestKeptPairs:
         assert (provider, participant) in await _kept_pairs(sandbox_db.engine)
 
     async def test_the_revision_derives_the_pairs_of_a_database_written_before_it(self, databases):
-        db = await databases.create()
-        try:
-            await upgrade_to_head(db.engine)
-            await seed_sandbox(db.engine, scale=1, reset=False, progress=False)
+        async with seeded_database(databases) as db:
             seeded = await _kept_pairs(db.engine)
-            await _alembic(db.engine, command.downgrade, "0006-1")
+            await downgrade_below(db.engine, "0006")
 
             await upgrade_to_head(db.engine)
 
             assert await _kept_pairs(db.engine) == seeded == await _pairs_by_the_rule(db.engine)
             async with read_connection(db.engine) as conn:
                 assert (await conn.execute(select(func.count()).select_from(_kept))).scalar_one() == len(seeded)
-        finally:
-            await db.engine.dispose()

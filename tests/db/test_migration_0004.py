@@ -6,28 +6,16 @@ before it), then migrated again: every existing row keeps every value it had, an
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import func, inspect, or_, select
 
-from gateway.db.migrate import alembic_config, upgrade_to_head
+from gateway.db.migrate import upgrade_to_head
 from gateway.db.tables import Participant, TrainingPeriod, metadata
-from gateway.sandbox.seed import seed_sandbox
+from tests.db.revisions import downgrade_below, seeded_database
 
 NEW_COLUMNS = {
     "participants": ("overall_induction_start_date", "most_recent_induction_period_end_date"),
     "training_periods": ("working_pattern",),
 }
-
-
-async def _alembic(engine, action, revision: str) -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-
-    def run(connection) -> None:
-        config.attributes["connection"] = connection
-        action(config, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(run)
 
 
 async def _rows(engine, table_name: str, columns: list[str]) -> list[tuple]:
@@ -44,12 +32,8 @@ async def _column_names(engine, table_name: str) -> list[str]:
 
 class TestRevision0004:
     async def test_a_database_seeded_before_it_keeps_every_row_and_reads_null_in_the_new_columns(self, databases):
-        db = await databases.create()
-        try:
-            await upgrade_to_head(db.engine)
-            await seed_sandbox(db.engine, scale=1, reset=False, progress=False)
-            # One revision below 0004, whatever it is chained to.
-            await _alembic(db.engine, command.downgrade, "0004-1")
+        async with seeded_database(databases) as db:
+            await downgrade_below(db.engine, "0004")
             for table_name, added in NEW_COLUMNS.items():
                 assert set(added).isdisjoint(await _column_names(db.engine, table_name))
             old_columns = {
@@ -70,5 +54,3 @@ class TestRevision0004:
                         select(func.count()).select_from(table).where(or_(*(table.c[c].is_not(None) for c in added)))
                     )
                     assert filled == 0, table.name
-        finally:
-            await db.engine.dispose()

@@ -8,13 +8,11 @@ its own, its records' and its periods' changes.
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import select, update
 
 from gateway.db.migrate import upgrade_to_head
 from gateway.db.tables import Participant
-from gateway.sandbox.seed import seed_sandbox
-from tests.db.test_migration_0004 import _alembic
+from tests.db.revisions import downgrade_below, seeded_database
 
 _participants = Participant.__table__
 
@@ -26,12 +24,9 @@ async def _times(engine) -> dict:
 
 class TestRevision0005:
     async def test_participants_written_before_it_read_their_latest_change(self, databases):
-        db = await databases.create()
-        try:
-            await upgrade_to_head(db.engine)
-            await seed_sandbox(db.engine, scale=1, reset=False, progress=False)
+        async with seeded_database(databases) as db:
             seeded = await _times(db.engine)
-            await _alembic(db.engine, command.downgrade, "0005-1")
+            await downgrade_below(db.engine, "0005")
             async with db.engine.begin() as conn:
                 await conn.execute(update(_participants).values(updated_at=_participants.c.created_at))
             stale = await _times(db.engine)
@@ -40,5 +35,3 @@ class TestRevision0005:
             await upgrade_to_head(db.engine)
 
             assert await _times(db.engine) == seeded
-        finally:
-            await db.engine.dispose()

@@ -172,17 +172,11 @@ class EnrolmentRow:
         return (self.school_id, self.cohort_id)
 
 
-def scoped_provider(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> uuid.UUID | None:
-    """The one provider whose partnerships' periods the caller reads: its own (analysts: the one they name);
-    None for an analyst naming none, who reads any provider's."""
-    return lead_provider_id if caller.reads_everything else caller.lead_provider_id
-
-
 def provider_scope(caller: Caller, lead_provider_id: uuid.UUID | None = None) -> ColumnElement:
-    """Which partnerships' periods the caller reads (``scoped_provider``). Use with ``_partnerships`` joined on
+    """Which partnerships' periods the caller reads (``Caller.provider_seen_as``). Use with ``_partnerships`` joined on
     the period's ``partnership_id``: an expression of interest alone is not a partnership, so it never makes a
     period visible."""
-    provider = scoped_provider(caller, lead_provider_id)
+    provider = caller.provider_seen_as(lead_provider_id)
     return true() if provider is None else _partnerships.c.lead_provider_id == provider
 
 
@@ -370,7 +364,7 @@ async def enrolled_rows(
 ) -> list[tuple[EnrolmentRow, Any]]:
     """The caller's enrolments of these participants, each with its statement row (whose last columns are
     ``PARTICIPANT_COLUMNS``); participants the caller cannot see have none."""
-    provider = scoped_provider(caller, lead_provider_id)
+    provider = caller.provider_seen_as(lead_provider_id)
     stmt = _enrolled_statement(conn.dialect.name, provider is not None)
     scope = {} if provider is None else {"lead_provider_id": provider}
     today = clock.today()

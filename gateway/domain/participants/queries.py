@@ -47,7 +47,6 @@ from gateway.domain.participants.enrolments import (
     enrolments_by_participant,
     latest_periods,
     provider_scope,
-    scoped_provider,
     training_status_sql,
 )
 from gateway.vocabulary import TrainingStatus
@@ -139,7 +138,7 @@ def visible_participant_ids(caller: Caller, lead_provider_id: uuid.UUID | None =
 
 
 def _visible_to(caller: Caller, filters: ParticipantFilters) -> Subquery:
-    provider = scoped_provider(caller, filters.lead_provider_id)
+    provider = caller.provider_seen_as(filters.lead_provider_id)
     if provider is None:  # an analyst reading every provider's participants: most of them are visible
         stmt = select(*_PARTICIPANT_COLUMNS).where(
             _participants.c.id.in_(visible_participant_ids(caller, filters.lead_provider_id))
