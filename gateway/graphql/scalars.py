@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from gateway.domain.errors import BadRequest
 from gateway.responses import rfc3339
@@ -23,11 +25,11 @@ def _parse(value: str) -> datetime:
 
 
 UtcDateTime = strawberry.scalar(
-    datetime,
     name="DateTime",
     description="A moment in UTC, RFC 3339 to the second with a `Z`, e.g. `2025-09-01T10:15:00Z`.",
     serialize=_serialize,
     parse_value=_parse,
 )
 
-SCALAR_OVERRIDES = {datetime: UtcDateTime}
+SCALAR_MAP: Mapping[object, ScalarDefinition] = {datetime: UtcDateTime}
+"""For ``StrawberryConfig.scalar_map``: Python ``datetime`` fields are this ``DateTime``."""

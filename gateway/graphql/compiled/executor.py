@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from graphql import GraphQLError, get_operation_ast, is_non_null_type, located_error, parse, specified_rules
@@ -149,9 +150,18 @@ class CompiledExecutor:
         return compiled
 
 
+def _extension_class(extension: Any) -> type:
+    """A schema extension's class, whether the schema was given the class, an instance or a ``partial`` of it."""
+    if isinstance(extension, type):
+        return extension
+    if isinstance(extension, partial) and isinstance(extension.func, type):
+        return extension.func
+    return type(extension)  # an instance, or a factory the compiled path cannot see through (a lambda)
+
+
 def _unsupported_schema(schema: Any) -> str | None:
     for extension in schema.extensions:
-        kind = extension if isinstance(extension, type) else type(extension)
+        kind = _extension_class(extension)
         if not issubclass(kind, TRANSPARENT_EXTENSIONS):
             return f"extension {kind.__name__}"
     if schema.directives:
