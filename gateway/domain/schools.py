@@ -189,8 +189,11 @@ def _induction_programme_choice(within: Within | None = None) -> ColumnElement[s
 # A school as seen in a cohort, read by a statement about another record (an enrolment) that names the school and
 # the cohort: join ``schools`` on the school, ``school_cohorts`` on ``school_cohort_of``, select ``JOINED_COLUMNS``
 # after the record's school id, urn, cohort year and cohort id, and build the row with ``joined_school``.
-JOINED_COLUMNS = (_schools.c.name.label("school_name"), _schools.c.created_at.label("school_created_at"),
-                  _updated_at.label("school_updated_at"))  # fmt: skip
+JOINED_COLUMNS = (
+    _schools.c.name.label("school_name"),
+    _schools.c.created_at.label("school_created_at"),
+    _updated_at.label("school_updated_at"),
+)
 
 
 def school_cohort_of(school_id: ColumnElement, cohort_id: ColumnElement) -> ColumnElement[bool]:
@@ -198,7 +201,14 @@ def school_cohort_of(school_id: ColumnElement, cohort_id: ColumnElement) -> Colu
 
 
 def joined_school(
-    caller: Caller, id: uuid.UUID, urn: str, cohort: int, cohort_id: uuid.UUID, name: str, created_at, updated_at
+    caller: Caller,
+    id: uuid.UUID,
+    urn: str,
+    cohort: int,
+    cohort_id: uuid.UUID,
+    name: str,
+    created_at: datetime,
+    updated_at: datetime,
 ) -> SchoolRow:
     """The row ``schools_by_id_and_cohort`` reads for ``(id, cohort_id)``, without its flags."""
     return SchoolRow(id, urn, name, cohort, cohort_id, created_at, updated_at, caller.provider_seen_as())

@@ -41,8 +41,8 @@ from gateway.domain.keys import chunked, key_in
 from gateway.domain.paging import Page, SortKey, columns_of, count_rows, windowed
 from gateway.domain.participants.enrolments import (
     PARTICIPANT_COLUMNS,
-    ROLE_ORDER,
     EnrolmentRow,
+    by_participant,
     enrolled_rows,
     enrolments_by_participant,
     latest_periods,
@@ -246,17 +246,14 @@ async def participants_by_id(
 
     One statement: the participants' enrolments with the participant's own columns, since a participant is
     visible exactly when it has an enrolment (both are a training period under the caller's partnerships)."""
+    rows = await enrolled_rows(conn, caller, ids, lead_provider_id=lead_provider_id)
+    enrolments = by_participant(enrolment for enrolment, _ in rows)
     found: dict[uuid.UUID, ParticipantRow] = {}
-    for enrolment, row in await enrolled_rows(conn, caller, ids, lead_provider_id=lead_provider_id):
-        participant = found.get(enrolment.participant_id)
-        if participant is None:
+    for enrolment, row in rows:
+        if enrolment.participant_id not in found:
             full_name, trn, created_at, updated_at = row[-len(PARTICIPANT_COLUMNS) :]
-            participant = found[enrolment.participant_id] = ParticipantRow(
-                enrolment.participant_id, full_name, trn, created_at, updated_at
-            )
-        participant.enrolments.append(enrolment)
-    for participant in found.values():
-        participant.enrolments.sort(key=lambda e: ROLE_ORDER.index(e.participant_type))
+            pid = enrolment.participant_id
+            found[pid] = ParticipantRow(pid, full_name, trn, created_at, updated_at, enrolments[pid])
     if with_id_changes:
         id_changes = await participant_id_changes_by_participant(conn, list(found))
         for participant in found.values():
