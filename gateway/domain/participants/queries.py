@@ -255,9 +255,7 @@ async def participants_by_id(
             pid = enrolment.participant_id
             found[pid] = ParticipantRow(pid, full_name, trn, created_at, updated_at, enrolments[pid])
     if with_id_changes:
-        id_changes = await participant_id_changes_by_participant(conn, list(found))
-        for participant in found.values():
-            participant.participant_id_changes = id_changes.get(participant.id, [])
+        await _attach_id_changes(conn, list(found.values()))
     return found
 
 
@@ -319,8 +317,14 @@ async def _complete(
     ]
     ids = [p.id for p in participants]
     enrolments = await enrolments_by_participant(conn, caller, ids, lead_provider_id=lead_provider_id)
-    id_changes = await participant_id_changes_by_participant(conn, ids) if with_id_changes else {}
     for participant in participants:
         participant.enrolments = enrolments.get(participant.id, [])
-        participant.participant_id_changes = id_changes.get(participant.id, [])
+    if with_id_changes:
+        await _attach_id_changes(conn, participants)
     return participants
+
+
+async def _attach_id_changes(conn: AsyncConnection, participants: Sequence[ParticipantRow]) -> None:
+    id_changes = await participant_id_changes_by_participant(conn, [p.id for p in participants])
+    for participant in participants:
+        participant.participant_id_changes = id_changes.get(participant.id, [])
