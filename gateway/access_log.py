@@ -64,6 +64,8 @@ def route_template(scope: Scope) -> str:
 
     A request answered before routing (401, 429) is labelled with the route it was meant for.
     """
+    if isinstance(route := scope.get("route"), Route):  # set by Starlette's router (1.x) for the route it ran
+        return route.path
     endpoint = scope.get("endpoint")
     path = scope.get("path", "")
     routes = [route for route in getattr(scope.get("app"), "routes", ()) if isinstance(route, Route)]

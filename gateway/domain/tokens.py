@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.db.tables import ApiToken, LeadProvider, RequestCount, table_of
@@ -28,6 +28,15 @@ SHORTEST_DIGEST_PREFIX = 8
 """A revocation names at least this many leading hex digits of a digest (``gateway tokens list`` shows 16)."""
 
 
+# Built once: every authenticated request runs it, and building the expression cost about as much CPU as
+# executing it (profiled under `gateway bench`).
+_CALLER_OF_DIGEST = (
+    select(_tokens.c.role, _tokens.c.lead_provider_id, _lead_providers.c.name)
+    .select_from(_tokens.outerjoin(_lead_providers, _lead_providers.c.id == _tokens.c.lead_provider_id))
+    .where(_tokens.c.token_digest == bindparam("digest", type_=_tokens.c.token_digest.type))
+)
+
+
 def digest(token: str) -> str:
     # Tokens are 256 random bits, so a plain SHA-256 cannot be brute-forced; no salt or slow hash needed.
     return hashlib.sha256(token.encode()).hexdigest()
@@ -37,13 +46,7 @@ async def authenticate(conn: AsyncConnection, token: str | None) -> Caller | Non
     """The caller a bearer token stands for, or None for a missing or unknown token."""
     if not token:
         return None
-    row = (
-        await conn.execute(
-            select(_tokens.c.role, _tokens.c.lead_provider_id, _lead_providers.c.name)
-            .select_from(_tokens.outerjoin(_lead_providers, _lead_providers.c.id == _tokens.c.lead_provider_id))
-            .where(_tokens.c.token_digest == digest(token))
-        )
-    ).first()
+    row = (await conn.execute(_CALLER_OF_DIGEST, {"digest": digest(token)})).first()
     if row is None:
         return None
     return Caller(role=Role(row.role), lead_provider_id=row.lead_provider_id, lead_provider_name=row.name)

@@ -24,6 +24,7 @@ import math
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -144,6 +145,27 @@ class _Estimate:
         if not isinstance(value, int):
             value = DEFAULT_PAGE_SIZE
         return clamp_page_size(value)
+
+
+def page_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The variables an estimate of this document can read: those given as a field's ``first``.
+
+    ``_Estimate.page_asked`` is the estimate's only read of a variable, so a document's price is a function
+    of these variables' values alone, and can be remembered by them (gateway.graphql.limits)."""
+    names: set[str] = set()
+    pending: list[Any] = list(document.definitions)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, FieldNode):
+            names.update(
+                given.value.name.value
+                for given in node.arguments or ()
+                if given.name.value == "first" and isinstance(given.value, VariableNode)
+            )
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            pending.extend(selection_set.selections)
+    return tuple(sorted(names))
 
 
 def _field_def(schema: GraphQLSchema, parent: GraphQLNamedType, name: str) -> GraphQLField | None:

@@ -314,6 +314,72 @@ class TestReportedCost:
         assert body == {"data": {"me": {"role": "LEAD_PROVIDER"}}}
 
 
+PAGED_BY_VARIABLES = """
+query($n: Int, $m: Int, $id: ID!) {
+  participants(first: $n) { edges { node { id } } }
+  participant(id: $id) { id }
+  ...Schools
+}
+fragment Schools on Query { deliveryPartners(first: $m) { edges { node { id } } } }
+"""
+
+
+class TestPricesRememberedByPageSizes:
+    """A document with variables is priced per request from its page-size variables' values, and the price of
+    values seen before is remembered (only ``first`` variables can change it: gateway.graphql.cost)."""
+
+    async def _estimated(self, client, provider, variables) -> int:
+        response = await client.post(
+            "/graphql",
+            json={"query": PAGED_BY_VARIABLES, "variables": variables, "extensions": {"cost": True}},
+            headers=provider,
+        )
+        body = response.json()
+        assert "extensions" in body, body
+        return body["extensions"]["cost"]["estimated"]
+
+    async def test_each_page_size_gets_its_own_price_and_a_repeat_is_not_estimated_again(
+        self, readonly_db, client, provider, monkeypatch
+    ):
+        from gateway.graphql.cost import CostModel
+
+        estimates = []
+        estimate = CostModel.estimate
+
+        def counted(model, *args, **kwargs):
+            estimates.append(args[-1])
+            return estimate(model, *args, **kwargs)
+
+        monkeypatch.setattr(CostModel, "estimate", counted)
+        some_id = "00000000-0000-0000-0000-000000000000"
+
+        small = await self._estimated(client, provider, {"n": 1, "m": 1, "id": some_id})
+        larger = await self._estimated(client, provider, {"n": 3, "m": 1, "id": some_id})
+        fragment_larger = await self._estimated(client, provider, {"n": 3, "m": 2, "id": some_id})
+        another_id = await self._estimated(client, provider, {"n": 3, "m": 2, "id": "another"})
+        defaults = await self._estimated(client, provider, {"id": some_id})
+
+        # the connection, its edges and nodes (2 per page entry + 1), plus the lookup's one object
+        assert (small, larger, fragment_larger) == (3 + 1 + 3, 7 + 1 + 3, 7 + 1 + 5)
+        assert another_id == fragment_larger
+        assert defaults == 201 + 1 + 201  # both fields' default page (first absent)
+        assert len(estimates) == 4  # the new id alone did not estimate again
+
+    async def test_a_page_size_over_the_budget_is_refused_after_a_small_one_was_priced(
+        self, readonly_db, client, provider
+    ):
+        cycle = "query($n: Int) " + _cycle(2).replace("participants(first: 2)", "participants(first: $n)", 1)
+
+        def sent(n: int):
+            return client.post("/graphql", json={"query": cycle, "variables": {"n": n}}, headers=provider)
+
+        assert "errors" not in (await sent(1)).json()
+        refused = (await sent(100)).json()  # the same document, a page 100 times larger
+
+        assert refused["errors"][0]["extensions"]["limit"] == "cost", refused
+        assert "data" not in refused
+
+
 class TestEveryListDeclaresItsBound:
     def test_every_list_of_objects_in_the_schema_has_a_declared_bound(self):
         from graphql import get_named_type, is_leaf_type, is_object_type

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Date, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Date, Select, bindparam, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -137,6 +137,11 @@ def _utc_day_postgresql(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
 
 
+# The states written into the SQL itself: a list of bound values is expanded into the statement's text again at
+# each execution (SQLAlchemy's "post compile" step, a visible part of a lookup's CPU).
+_BILLABLE = _declarations.c.state.in_([literal_column(f"'{state.value}'") for state in BILLABLE_STATES])
+
+
 def _others_declarations_of_its_trainees(lead_provider_id: uuid.UUID, within: ColumnElement[bool] | None) -> Select:
     """Ids of other providers' billable declarations of a participant this provider trains in that role (a
     training period under one of its partnerships), dated on or before the last day of that period.
@@ -155,7 +160,7 @@ def _others_declarations_of_its_trainees(lead_provider_id: uuid.UUID, within: Co
         .where(
             _partnerships.c.lead_provider_id == lead_provider_id,
             _declarations.c.lead_provider_id != lead_provider_id,
-            _declarations.c.state.in_([str(s) for s in BILLABLE_STATES]),
+            _BILLABLE,
             or_(_periods.c.finished_on.is_(None), _utc_day(_declarations.c.declaration_date) <= _periods.c.finished_on),
         )
     )
