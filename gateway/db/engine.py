@@ -215,7 +215,8 @@ def _configure_sqlite(sync_engine: Engine, *, busy_ms: int) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection) -> None:
         # IMMEDIATE takes the write lock up front, so two writers serialise instead of deadlocking.
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        options = connection.get_execution_options()
+        if not options.get(SQLITE_READS) and options.get("isolation_level") != "AUTOCOMMIT":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -236,11 +237,22 @@ def set_engine(engine: AsyncEngine | None) -> None:
     _engine = engine
 
 
+SQLITE_READS = "gateway_sqlite_reads"
+"""The execution option of a read connection on SQLite: no BEGIN is emitted, so each statement runs on its own.
+
+SQLite connections are in the driver's autocommit mode from the start (``_configure_sqlite``), so this is all
+AUTOCOMMIT would do there; SQLAlchemy's AUTOCOMMIT isolation level instead switches the driver's mode on
+checkout and back on checkin with a PRAGMA: six trips to aiosqlite's thread per read connection."""
+
+
 @asynccontextmanager
 async def read_connection(engine: AsyncEngine | None = None) -> AsyncIterator[AsyncConnection]:
     engine = engine or get_engine()
     async with engine.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        if conn.dialect.name == "sqlite":
+            conn = await conn.execution_options(**{SQLITE_READS: True})
+        else:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn
 
 
