@@ -130,9 +130,9 @@ async def run_bench(
                 requests.append(await _prepared(_Requests(http, first)))
             syncs = await _timed(requests, "sync", rounds)
             lookup = (await _timed(requests[:1], "lookup", max(rounds, 50)))[0]
-            throughput, cpu = await _throughput(requests[0], servers[0][1], concurrency, seconds)
+            throughput, cpu, loop_cpu = await _throughput(requests[0], servers[0][1], concurrency, seconds)
             gzipped = await _gzip_cost(requests[0], rounds)
-    figures = _figures(setups, first, syncs, lookup, throughput, cpu, concurrency)
+    figures = _figures(setups, first, syncs, lookup, throughput, cpu, concurrency, loop_cpu)
     figures["gzip"] = _gzip_figures(gzipped)
     if as_json:
         print(orjson.dumps(figures, option=orjson.OPT_INDENT_2).decode())
@@ -241,10 +241,15 @@ async def _gzip_cost(requests: _Requests, rounds: int) -> GzipCost:
     return GzipCost(plain=plain, gzipped=gzipped, wire_bytes=wire, compress_seconds=compress_seconds)
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """User and system CPU of a process so far (Linux /proc), None elsewhere."""
+def _cpu_seconds(pid: int, thread: int | None = None) -> float | None:
+    """User and system CPU of a process so far, or of one of its threads (Linux /proc), None elsewhere.
+
+    The thread whose id is the process's is its main thread, uvicorn's event loop; on SQLite the others are
+    aiosqlite's, one per connection, which run the database engine itself (on PostgreSQL it runs in the
+    server's processes, outside the figure)."""
+    path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -252,16 +257,19 @@ def _cpu_seconds(pid: int) -> float | None:
 
 async def _throughput(
     requests: _Requests, server_pid: int, concurrency: int, seconds: float
-) -> tuple[dict[str, float], dict[str, float | None]]:
-    """Lookups per second with ``concurrency`` clients, and the server's CPU milliseconds per lookup, per path."""
+) -> tuple[dict[str, float], dict[str, float | None], dict[str, float | None]]:
+    """Lookups per second with ``concurrency`` clients, and the server's CPU milliseconds per lookup, per path:
+    the whole process's, and its event loop thread's."""
     done = {path: 0 for path in PATHS}
     spent = {path: 0.0 for path in PATHS}
     cpu: dict[str, float | None] = {path: 0.0 for path in PATHS}
+    loop_cpu: dict[str, float | None] = {path: 0.0 for path in PATHS}
     for _ in range(3):
         for path in PATHS:
             deadline = time.perf_counter() + seconds
             started = time.perf_counter()
             cpu_before = _cpu_seconds(server_pid)
+            loop_before = _cpu_seconds(server_pid, server_pid)
 
             async def client(path: str = path, deadline: float = deadline) -> int:
                 count = 0
@@ -272,16 +280,22 @@ async def _throughput(
 
             done[path] += sum(await asyncio.gather(*(client() for _ in range(concurrency))))
             spent[path] += time.perf_counter() - started
-            cpu_after = _cpu_seconds(server_pid)
-            if cpu_before is None or cpu_after is None or cpu[path] is None:
-                cpu[path] = None
-            else:
-                cpu[path] += cpu_after - cpu_before  # type: ignore[operator]  # None: the default database (scale) or no CPU figure (guarded by the test above)
-    per_request = {path: None if cpu[path] is None else 1000 * cpu[path] / done[path] for path in PATHS}  # type: ignore[operator]  # None: the default database (scale) or no CPU figure (guarded by the test above)
-    return {path: done[path] / spent[path] for path in PATHS}, per_request
+            for spent_cpu, before, after in (
+                (cpu, cpu_before, _cpu_seconds(server_pid)),
+                (loop_cpu, loop_before, _cpu_seconds(server_pid, server_pid)),
+            ):
+                if before is None or after is None or spent_cpu[path] is None:
+                    spent_cpu[path] = None
+                else:
+                    spent_cpu[path] += after - before  # type: ignore[operator]  # None: no CPU figure (guarded by the test above)
+
+    def per_request(spent_cpu: dict[str, float | None]) -> dict[str, float | None]:
+        return {path: None if spent_cpu[path] is None else 1000 * spent_cpu[path] / done[path] for path in PATHS}  # type: ignore[operator]  # None: no CPU figure (guarded by the test above)
+
+    return {path: done[path] / spent[path] for path in PATHS}, per_request(cpu), per_request(loop_cpu)
 
 
-def _figures(setups, first, syncs, lookup, throughput, cpu, concurrency) -> dict:
+def _figures(setups, first, syncs, lookup, throughput, cpu, concurrency, loop_cpu) -> dict:
     def sample(s: Sample, floor: Sample) -> dict:
         return {
             "median_ms": round(s.median * 1000, 2),
@@ -308,6 +322,9 @@ def _figures(setups, first, syncs, lookup, throughput, cpu, concurrency) -> dict
             "clients": concurrency,
             "requests_per_second": {path: round(throughput[path], 1) for path in PATHS},
             "cpu_ms_per_request": {path: None if cpu[path] is None else round(cpu[path], 3) for path in PATHS},
+            "event_loop_cpu_ms_per_request": {
+                path: None if loop_cpu[path] is None else round(loop_cpu[path], 3) for path in PATHS
+            },
         },
     }
     figures["targets"] = targets_of(figures, growth=syncs[-1][COMPILED].median / syncs[0][COMPILED].median)
@@ -367,8 +384,10 @@ def _report(figures: dict, concurrency: int, seconds: float) -> None:
     through = figures["lookup_throughput"]
     print(f"lookup throughput ({concurrency} concurrent clients, 3 x {seconds:g} s per path, interleaved)")
     for path in PATHS:
-        cpu = through["cpu_ms_per_request"][path]
+        cpu, in_loop = through["cpu_ms_per_request"][path], through["event_loop_cpu_ms_per_request"][path]
         cpu_text = "" if cpu is None else f"{cpu:>8.2f} ms CPU per request"
+        if cpu is not None and in_loop is not None:
+            cpu_text += f" ({in_loop:.2f} in the event loop's thread)"
         print(f"  {path:22}{through['requests_per_second'][path]:>8.0f} requests/s{cpu_text}")
     print()
     print("targets (issue 16)")
