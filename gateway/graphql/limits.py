@@ -107,8 +107,8 @@ class DocumentLimits:
         if checked.fixed_cost is not None:
             return checked.fixed_cost
         # The estimate reads no variable but the page sizes, so their values key its price: a client that
-        # sends the same query with new ids pays for the estimate once (it was a lookup's largest CPU cost
-        # after its SQL). A client varying page sizes fills the memo and is then estimated each time.
+        # sends the same query with new ids pays for the estimate once (walking the document was a visible
+        # part of a lookup's CPU). A client varying page sizes fills the memo and is then estimated each time.
         key = tuple(variables.get(name, _ABSENT) for name in checked.page_variables)
         price = checked.prices.get(key)  # hashable: validation lets only Int variables be a `first`
         if price is None:

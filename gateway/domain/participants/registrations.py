@@ -10,8 +10,11 @@ filters and orders registrations, not people.
 Order: the participant's ``created_at``, then the participant, then the role
 (ECT before mentor), so one person's registrations stay next to each other.
 ``updated_at`` is the latest change to the participant, the training record or
-one of its periods: a withdrawal of the mentor registration does not move the
-ECT one in an ``updated_since`` sync.
+one of its periods. Every action that writes a record or a period also stamps
+its participant (gateway.domain.participants.changes, for v3's participant
+``updated_at``), so a change to one of a person's two registrations moves the
+other as well: an ``updated_since`` sync then returns both, one more than
+changed, never one fewer.
 """
 
 from __future__ import annotations
