@@ -1,7 +1,8 @@
-"""Helpers shared by tests: tokens, auth headers, SQL statement counting."""
+"""Helpers shared by tests: tokens, auth headers, SQL statement and SQLite thread-trip counting."""
 
 from __future__ import annotations
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -46,3 +47,27 @@ class StatementCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+class SQLiteTrips:
+    """Counts the calls queued on aiosqlite's connection threads while active (gateway.db.sqlite_driver)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._queue = aiosqlite.Connection._execute
+
+    async def _counting(self, connection, fn, *args, **kwargs):
+        self.count += 1
+        return await self._queue(connection, fn, *args, **kwargs)
+
+    def __enter__(self) -> SQLiteTrips:
+        counting = self._counting
+
+        async def _execute(connection, fn, *args, **kwargs):
+            return await counting(connection, fn, *args, **kwargs)
+
+        aiosqlite.Connection._execute = _execute  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        aiosqlite.Connection._execute = self._queue  # type: ignore[method-assign]

@@ -31,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 
 from gateway.config import Settings, get_settings
 from gateway.db.faults import drops_connection
+from gateway.db.sqlite_driver import OneTripDBAPI
 
 log = logging.getLogger("gateway.db")
 
@@ -147,6 +148,7 @@ def _sqlite_engine(database_url: str, timeouts: Timeouts | None) -> AsyncEngine:
         options["pool_timeout"] = timeouts.pool + timeouts.statement
     engine = create_async_engine(
         database_url,
+        module=OneTripDBAPI(),
         connect_args={"timeout": busy_seconds},
         poolclass=StaticPool if in_memory else None,
         **options,

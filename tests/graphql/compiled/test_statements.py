@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from gateway.vocabulary import Role
+from tests.conftest import IS_POSTGRES
 from tests.graphql.compiled.corpus import AMBITION, ANALYST
 from tests.graphql.compiled.paths import BothPaths
-from tests.support import StatementCounter, bearer, issue_token
+from tests.support import SQLiteTrips, StatementCounter, bearer, issue_token
 
 SYNC = """
 query Sync($first: Int) { participants(first: $first) { totalCount pageInfo { hasNextPage endCursor }
@@ -171,6 +172,22 @@ class TestLookupStatements:
 
         assert len(selected) - len(plain) == added
         assert any(marker in s for s in selected)
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="aiosqlite's thread")
+async def test_on_sqlite_each_lookup_statement_is_one_trip_to_the_database_thread(
+    readonly_db, paths, callers, sandbox_ids
+):
+    """gateway.db.sqlite_driver: no trip to open, fetch or close a cursor, none to return a read connection."""
+    participant_id = sandbox_ids["declarations ect"]
+    await paths.post(callers[AMBITION], _lookup(), {"id": participant_id})
+
+    with SQLiteTrips() as trips:
+        statements = await _lookup_statements(
+            paths, readonly_db.engine, callers[AMBITION], _lookup(), participant_id, compiled=True
+        )
+
+    assert trips.count == len(statements) == 3
 
 
 PARTNERSHIP_PARTICIPANTS = "{ partnerships(first: 20) { edges { node { id participants { id fullName %s } } } } }"
