@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -247,15 +248,20 @@ AUTOCOMMIT would do there; SQLAlchemy's AUTOCOMMIT isolation level instead switc
 checkout and back on checkin with a PRAGMA: six trips to aiosqlite's thread per read connection."""
 
 
-@asynccontextmanager
-async def read_connection(engine: AsyncEngine | None = None) -> AsyncIterator[AsyncConnection]:
+_readers: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+"""Each engine's view with the read options set: its connections start with them, set in the same step as the
+checkout instead of by a second call (every request opens at least one read connection)."""
+
+
+def read_connection(engine: AsyncEngine | None = None) -> AsyncConnection:
+    """A connection for reads, used as ``async with read_connection() as conn``: no transaction (PostgreSQL's
+    AUTOCOMMIT, SQLite's ``SQLITE_READS``), so each statement commits as it runs."""
     engine = engine or get_engine()
-    async with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn = await conn.execution_options(**{SQLITE_READS: True})
-        else:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        yield conn
+    reader = _readers.get(engine)
+    if reader is None:
+        options = {SQLITE_READS: True} if engine.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
+        reader = _readers[engine] = engine.execution_options(**options)
+    return reader.connect()
 
 
 @asynccontextmanager
