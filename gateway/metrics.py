@@ -76,9 +76,22 @@ _operation_names: set[str] = set()
 _operation_names_lock = threading.Lock()
 
 
+_children: dict[tuple[Any, tuple[str, ...]], Any] = {}
+"""Each metric's child per label values, once: ``labels()`` checks and locks on every call, and every request
+counts four. The label sets are as bounded as the metrics' own (routes, statuses, capped operation names)."""
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    key = (metric, labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
+
+
 def request_finished(route: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route, method, str(status)).inc()
-    LATENCY.labels(route, method).observe(seconds)
+    _child(REQUESTS, route, method, str(status)).inc()
+    _child(LATENCY, route, method).observe(seconds)
 
 
 def operation_label(name: str | None) -> str:
@@ -94,7 +107,7 @@ def operation_label(name: str | None) -> str:
 
 
 def graphql_operation(name: str | None, execution_path: str) -> None:
-    GRAPHQL_OPERATIONS.labels(operation_label(name), execution_path).inc()
+    _child(GRAPHQL_OPERATIONS, operation_label(name), execution_path).inc()
 
 
 def graphql_refused(limit: str) -> None:
@@ -102,7 +115,7 @@ def graphql_refused(limit: str) -> None:
 
 
 def compiled_plan_cache(hit: bool) -> None:
-    COMPILED_PLAN_CACHE.labels("hit" if hit else "miss").inc()
+    _child(COMPILED_PLAN_CACHE, "hit" if hit else "miss").inc()
 
 
 def rate_limited(face: str) -> None:
