@@ -78,11 +78,18 @@ class Selection:
     type_name: str
     index: int
     fields: list[PlannedField] = field(default_factory=list)
+    _loading: list[PlannedField] | None = None
 
     @property
     def loading_fields(self) -> list[PlannedField]:
-        """Fields the load phase must visit: relations, computed fields, and rows nested below attributes."""
-        return [f for f in self.fields if f.source in (Source.RELATION, Source.COMPUTED) or f.selection is not None]
+        """Fields the load phase must visit: relations, computed fields, and rows nested below attributes.
+
+        Found once (the load phase asks on every request), once the planner has finished the selection."""
+        if self._loading is None:
+            self._loading = [
+                f for f in self.fields if f.source in (Source.RELATION, Source.COMPUTED) or f.selection is not None
+            ]
+        return self._loading
 
 
 @dataclass(eq=False, slots=True)
