@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -248,19 +247,20 @@ AUTOCOMMIT would do there; SQLAlchemy's AUTOCOMMIT isolation level instead switc
 checkout and back on checkin with a PRAGMA: six trips to aiosqlite's thread per read connection."""
 
 
-_readers: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
-"""Each engine's view with the read options set: its connections start with them, set in the same step as the
-checkout instead of by a second call (every request opens at least one read connection)."""
+_READER = "_gateway_reader"
+"""Where an engine keeps its view with the read options set (on the engine itself, so the view goes with it):
+its connections start with the options, set in the same step as the checkout instead of by a second call."""
 
 
 def read_connection(engine: AsyncEngine | None = None) -> AsyncConnection:
     """A connection for reads, used as ``async with read_connection() as conn``: no transaction (PostgreSQL's
     AUTOCOMMIT, SQLite's ``SQLITE_READS``), so each statement commits as it runs."""
     engine = engine or get_engine()
-    reader = _readers.get(engine)
+    reader = engine.sync_engine.__dict__.get(_READER)
     if reader is None:
         options = {SQLITE_READS: True} if engine.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
-        reader = _readers[engine] = engine.execution_options(**options)
+        reader = engine.execution_options(**options)
+        setattr(engine.sync_engine, _READER, reader)
     return reader.connect()
 
 
