@@ -42,6 +42,10 @@ PATH = "/metrics"
 UNMATCHED_ROUTE = "unmatched"
 """The route label of a request no route served (404s, scanners): raw paths would make a label per URL."""
 
+OTHER_METHOD = "other"
+"""The method label of a request whose method is not HTTP's own: clients choose the method token too."""
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+
 OTHER_OPERATION = "other"
 ANONYMOUS_OPERATION = "anonymous"
 MAX_OPERATION_NAMES = 200
@@ -90,6 +94,7 @@ def _child(metric: Any, *labels: str) -> Any:
 
 
 def request_finished(route: str, method: str, status: int, seconds: float) -> None:
+    method = method if method in _METHODS else OTHER_METHOD
     _child(REQUESTS, route, method, str(status)).inc()
     _child(LATENCY, route, method).observe(seconds)
 

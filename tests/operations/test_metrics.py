@@ -46,6 +46,14 @@ class TestRequests:
         assert value(scraped, REQUESTS, route="unmatched", method="GET", status="404") == before + 2
         assert "wp-login" not in scraped
 
+    async def test_methods_http_does_not_define_share_one_label(self, readonly_db, client):
+        before = value(await _scrape(client), REQUESTS, route="unmatched", method="other", status="404")
+        for method in ("BREW", "PROPFIND", "X-SCAN-1"):
+            await client.request(method, "/nowhere")
+        scraped = await _scrape(client)
+        assert value(scraped, REQUESTS, route="unmatched", method="other", status="404") == before + 3
+        assert "BREW" not in scraped and "X-SCAN-1" not in scraped
+
 
 class TestOpenToScrapers:
     async def test_metrics_need_no_token_and_are_never_rate_limited(self, readonly_db):
