@@ -251,15 +251,19 @@ class TestDeclarationsByParticipant:
         ]
         assert world.participants["beta_only"] not in found
 
-    async def test_other_providers_declarations_are_looked_for_among_the_asked_participants_only(self, world, world_db):
-        # The arm adding other providers' declarations of the caller's trainees is bounded by the keys in hand:
-        # its subquery names the participants too, so its cost follows the batch, not the provider's data.
+    async def test_other_providers_declarations_are_looked_for_among_the_asked_declarations_only(self, world, world_db):
+        # The arm adding other providers' declarations of the caller's trainees is a condition on each row the
+        # statement reads (correlated to it), so its cost follows the batch, not the provider's data, and the
+        # batch's declarations are not walked a second time.
         keys = [world.participants["moved_in"]]
         async with read_connection() as conn:
             with StatementCounter(world_db.db.engine) as counter:
                 found = await declarations_by_participant(conn, provider(world, "Alpha"), keys)
         [statement] = counter.statements
-        assert "declarations.participant_id" in _subquery_after(statement, "IN (SELECT")
+        arm = _subquery_after(statement, "EXISTS (SELECT")
+        assert "training_periods.training_record_id = declarations.training_record_id" in arm
+        assert "FROM training_periods, partnerships" in arm
+        assert statement.count("FROM declarations") == 1
         assert world.declarations["moved_in_started"] in [r.id for r in found[world.participants["moved_in"]]]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Date, Select, bindparam, literal_column, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, Select, and_, bindparam, exists, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -142,50 +142,44 @@ def _utc_day_postgresql(element, compiler, **kw):
 _BILLABLE = _declarations.c.state.in_([literal_column(f"'{state.value}'") for state in BILLABLE_STATES])
 
 
-def _others_declarations_of_its_trainees(lead_provider_id: uuid.UUID, within: ColumnElement[bool] | None) -> Select:
-    """Ids of other providers' billable declarations of a participant this provider trains in that role (a
-    training period under one of its partnerships), dated on or before the last day of that period.
+def _trained_by(lead_provider_id: uuid.UUID | BindParameter[uuid.UUID]) -> ColumnElement[bool]:
+    """An other provider's billable declaration of a participant this provider trains in that role (a training
+    period of the declaration's training record under one of its partnerships), dated on or before the last day
+    of that period.
 
-    ``within`` bounds the declarations looked at to those the statement asks for (a page's participants,
-    a batch of ids or statements): without it the subquery walks every training period of the provider,
-    so a lookup's cost would grow with the provider's data (measured at scale 100: a hashed SubPlan over
-    a parallel scan of training_periods, 148 ms for one page)."""
-    stmt = (
-        select(_declarations.c.id)
-        .select_from(
-            _partnerships.join(_periods, _periods.c.partnership_id == _partnerships.c.id).join(
-                _declarations, _declarations.c.training_record_id == _periods.c.training_record_id
-            )
-        )
+    A condition on the declaration row itself (a correlated EXISTS), so it is looked at only for the rows the
+    statement reads anyway, and only for those another provider made: an ``IN (subquery)`` walked the asked-for
+    declarations a second time (on SQLite, a page's declarations took 75 ms against 40 without it, at scale 100),
+    and without such a bound, every training period of the provider."""
+    return and_(
+        _declarations.c.lead_provider_id != lead_provider_id,
+        _BILLABLE,
+        exists()
         .where(
+            _periods.c.training_record_id == _declarations.c.training_record_id,
+            _partnerships.c.id == _periods.c.partnership_id,
             _partnerships.c.lead_provider_id == lead_provider_id,
-            _declarations.c.lead_provider_id != lead_provider_id,
-            _BILLABLE,
             or_(_periods.c.finished_on.is_(None), _utc_day(_declarations.c.declaration_date) <= _periods.c.finished_on),
         )
+        .correlate(_declarations),
     )
-    return stmt if within is None else stmt.where(within)
 
 
-def _seen_by(lead_provider_id: uuid.UUID, within: ColumnElement[bool] | None):
-    return or_(
-        _declarations.c.lead_provider_id == lead_provider_id,
-        _declarations.c.id.in_(_others_declarations_of_its_trainees(lead_provider_id, within)),
-    )
+def _seen_by(lead_provider_id: uuid.UUID | BindParameter[uuid.UUID]) -> ColumnElement[bool]:
+    return or_(_declarations.c.lead_provider_id == lead_provider_id, _trained_by(lead_provider_id))
 
 
 def _visible_to(
     caller: Caller, lead_provider_id: uuid.UUID | None = None, *, within: ColumnElement[bool] | None = None
 ) -> Select:
-    """The declarations the caller sees; ``within`` (a condition on declarations) narrows the statement and,
-    repeated inside it, the other providers' arm too."""
+    """The declarations the caller sees; ``within`` (a condition on declarations) narrows the statement."""
     stmt = select(*_COLUMNS).select_from(_from_clause())
     if within is not None:
         stmt = stmt.where(within)
     if not caller.reads_everything:
-        return stmt.where(_seen_by(caller.require_lead_provider(), within))
+        return stmt.where(_seen_by(caller.require_lead_provider()))
     if lead_provider_id is not None:
-        return stmt.where(_seen_by(lead_provider_id, within))
+        return stmt.where(_seen_by(lead_provider_id))
     return stmt
 
 
@@ -251,7 +245,7 @@ def _by_participant_statement(dialect_name: str, scoped: bool) -> Select:
     within = key_param(dialect_name, _declarations.c.participant_id, "participant_ids")
     stmt = select(*_COLUMNS).select_from(_from_clause()).where(within)
     if lead_provider_id is not None:
-        stmt = stmt.where(_seen_by(lead_provider_id, within))  # type: ignore[arg-type]  # rows and bind parameters in a statement built once per shape: the keys asked for are never None
+        stmt = stmt.where(_seen_by(lead_provider_id))
     return ordered(stmt, SORTABLE, _declarations.c.id, DEFAULT_ORDER)
 
 
