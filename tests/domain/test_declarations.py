@@ -266,6 +266,20 @@ class TestDeclarationsByParticipant:
         assert statement.count("FROM declarations") == 1
         assert world.declarations["moved_in_started"] in [r.id for r in found[world.participants["moved_in"]]]
 
+    async def test_a_whole_list_finds_other_providers_declarations_once_from_the_callers_partnerships(
+        self, world, world_db
+    ):
+        # Without a bound, a condition per row would look at every other provider's declaration in the table:
+        # the arm is one uncorrelated set, found from the caller's partnerships.
+        async with read_connection() as conn:
+            with StatementCounter(world_db.db.engine) as counter:
+                rows = await list_declarations(conn, provider(world, "Alpha"), filters=DeclarationFilters(), page=ALL)
+        [statement] = counter.statements
+        arm = _subquery_after(statement, "declarations.id IN (SELECT")
+        assert "FROM partnerships, training_periods, declarations" in arm
+        assert "EXISTS" not in statement
+        assert world.declarations["moved_in_started"] in [r.id for r in rows]
+
 
 class TestDeclarationsByStatement:
     async def test_a_statement_holds_the_declarations_paid_or_clawed_back_on_it(self, world):
