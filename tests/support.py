@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import CacheStats
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.db.engine import write_transaction
@@ -32,10 +33,15 @@ class StatementCounter:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine.sync_engine
         self.statements: list[str] = []
+        self.compiled: list[str] = []
+        """The statements SQLAlchemy compiled to run them (not found in its compiled cache); text sent as it is
+        (``exec_driver_sql``) is never compiled."""
 
-    def _record(self, _conn, _cursor, statement, *_args) -> None:
+    def _record(self, _conn, _cursor, statement, _parameters, context, _executemany) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
             self.statements.append(statement)
+            if context is not None and context.compiled is not None and context.cache_hit is not CacheStats.CACHE_HIT:
+                self.compiled.append(statement)
 
     def __enter__(self) -> StatementCounter:
         event.listen(self.engine, "before_cursor_execute", self._record)

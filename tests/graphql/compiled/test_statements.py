@@ -215,3 +215,35 @@ async def test_a_partnerships_participants_read_their_id_changes_only_when_selec
 
     assert not any("participant_id_changes" in s for s in plain)
     assert len(selected) == len(plain) + 1 and any("participant_id_changes" in s for s in selected)
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "normal"])
+async def test_a_shape_asked_again_with_new_values_compiles_no_sql(readonly_db, paths, callers, sandbox_ids, compiled):
+    """Each statement's SQL is compiled once per shape and found in SQLAlchemy's compiled cache after: a
+    request with new values (another page size, another participant) spends no time compiling SQL."""
+    from gateway.graphql import endpoint
+
+    async def compiled_statements(query: str, variables: dict) -> tuple[dict, list[str], list[str]]:
+        saved = endpoint._graphql.compiled
+        endpoint._graphql.compiled = paths.executor if compiled else None
+        try:
+            with StatementCounter(readonly_db.engine) as counter:
+                response = await paths.client.post(
+                    "/graphql", json={"query": query, "variables": variables}, headers=callers[AMBITION]
+                )
+        finally:
+            endpoint._graphql.compiled = saved
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body
+        return body["data"], counter.statements, counter.compiled
+
+    await compiled_statements(SYNC, {"first": 50})
+    page, statements, compiled_now = await compiled_statements(SYNC, {"first": 20})
+    assert len(page["participants"]["edges"]) == 20 and len(statements) >= 3
+    assert compiled_now == []
+
+    first, second = (edge["node"]["id"] for edge in page["participants"]["edges"][:2])
+    await compiled_statements(_lookup(), {"id": first})
+    found, statements, compiled_now = await compiled_statements(_lookup(), {"id": second})
+    assert found["participant"]["id"] == second and len(statements) == 3
+    assert compiled_now == []
