@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,16 @@ class BothPaths:
         self.client = client
         self.executor = executor
 
+    @contextmanager
+    def only(self, *, compiled: bool) -> Iterator[None]:
+        """Requests sent meanwhile take one path: the compiled executor's, or Strawberry's alone."""
+        saved = endpoint._graphql.compiled
+        endpoint._graphql.compiled = self.executor if compiled else None
+        try:
+            yield
+        finally:
+            endpoint._graphql.compiled = saved
+
     async def post(
         self,
         headers: dict[str, str],
@@ -52,28 +64,20 @@ class BothPaths:
         )
 
     async def _both(self, send) -> Answers:
-        saved = endpoint._graphql.compiled
-        try:
-            endpoint._graphql.compiled = self.executor
+        with self.only(compiled=True):
             before = self.executor.outcomes.copy()
             compiled = await send()
             outcome = next(iter((self.executor.outcomes - before).keys()), "none")
-            endpoint._graphql.compiled = None
+        with self.only(compiled=False):
             normal = await send()
-        finally:
-            endpoint._graphql.compiled = saved
         assert compiled.status_code == normal.status_code
         return Answers(compiled=compiled.content, normal=normal.content, outcome=outcome)
 
     async def normal(
         self, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        saved = endpoint._graphql.compiled
-        endpoint._graphql.compiled = None
-        try:
+        with self.only(compiled=False):
             response = await self.client.post(
                 "/graphql", json={"query": query, "variables": variables}, headers=headers
             )
-        finally:
-            endpoint._graphql.compiled = saved
         return response.json()

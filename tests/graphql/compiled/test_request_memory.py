@@ -17,7 +17,6 @@ from gateway.domain.declarations.queries import DeclarationRow
 from gateway.domain.participants.enrolments import EnrolmentRow
 from gateway.domain.participants.queries import ParticipantRow
 from gateway.domain.schools import SchoolRow
-from gateway.graphql import endpoint
 from tests.graphql.compiled.corpus import AMBITION
 
 SYNC = """
@@ -51,14 +50,10 @@ def cyclic_garbage() -> Iterator[list[object]]:
 
 async def _page(paths, headers, *, compiled: bool) -> int:
     """The number of participants answered, through one path only."""
-    saved = endpoint._graphql.compiled
-    endpoint._graphql.compiled = paths.executor if compiled else None
-    try:
+    with paths.only(compiled=compiled):
         response = await paths.client.post(
             "/graphql", json={"query": SYNC, "variables": {"first": 50}}, headers=headers
         )
-    finally:
-        endpoint._graphql.compiled = saved
     return len(response.json()["data"]["participants"]["edges"])
 
 

@@ -34,17 +34,10 @@ query Declarations($first: Int) { declarations(first: $first) { edges { node {
 
 
 async def _compiled_only(paths: BothPaths, engine, headers, query: str, first: int) -> int:
-    from gateway.graphql import endpoint
-
-    saved = endpoint._graphql.compiled
-    endpoint._graphql.compiled = paths.executor
-    try:
-        with StatementCounter(engine) as counter:
-            response = await paths.client.post(
-                "/graphql", json={"query": query, "variables": {"first": first}}, headers=headers
-            )
-    finally:
-        endpoint._graphql.compiled = saved
+    with paths.only(compiled=True), StatementCounter(engine) as counter:
+        response = await paths.client.post(
+            "/graphql", json={"query": query, "variables": {"first": first}}, headers=headers
+        )
     assert response.status_code == 200 and "errors" not in response.json()
     return counter.count
 
@@ -61,18 +54,11 @@ class TestStatementCounts:
         assert few == many
 
     async def test_the_compiled_path_issues_no_more_statements_than_the_normal_path(self, readonly_db, paths, callers):
-        from gateway.graphql import endpoint
-
         compiled = await _compiled_only(paths, readonly_db.engine, callers[ANALYST], SYNC, 50)
-        saved = endpoint._graphql.compiled
-        endpoint._graphql.compiled = None
-        try:
-            with StatementCounter(readonly_db.engine) as counter:
-                await paths.client.post(
-                    "/graphql", json={"query": SYNC, "variables": {"first": 50}}, headers=callers[ANALYST]
-                )
-        finally:
-            endpoint._graphql.compiled = saved
+        with paths.only(compiled=False), StatementCounter(readonly_db.engine) as counter:
+            await paths.client.post(
+                "/graphql", json={"query": SYNC, "variables": {"first": 50}}, headers=callers[ANALYST]
+            )
 
         assert compiled <= counter.count
 
@@ -105,17 +91,10 @@ def _lookup(extra: str = "") -> str:
 
 
 async def _lookup_statements(paths: BothPaths, engine, headers, query: str, participant_id: str, *, compiled: bool):
-    from gateway.graphql import endpoint
-
-    saved = endpoint._graphql.compiled
-    endpoint._graphql.compiled = paths.executor if compiled else None
-    try:
-        with StatementCounter(engine) as counter:
-            response = await paths.client.post(
-                "/graphql", json={"query": query, "variables": {"id": participant_id}}, headers=headers
-            )
-    finally:
-        endpoint._graphql.compiled = saved
+    with paths.only(compiled=compiled), StatementCounter(engine) as counter:
+        response = await paths.client.post(
+            "/graphql", json={"query": query, "variables": {"id": participant_id}}, headers=headers
+        )
     body = response.json()
     assert response.status_code == 200 and "errors" not in body and body["data"]["participant"]["id"] == participant_id
     return counter.statements
@@ -197,16 +176,9 @@ PARTNERSHIP_PARTICIPANTS = "{ partnerships(first: 20) { edges { node { id partic
 async def test_a_partnerships_participants_read_their_id_changes_only_when_selected(
     readonly_db, paths, callers, compiled
 ):
-    from gateway.graphql import endpoint
-
     async def statements_of(query: str) -> list[str]:
-        saved = endpoint._graphql.compiled
-        endpoint._graphql.compiled = paths.executor if compiled else None
-        try:
-            with StatementCounter(readonly_db.engine) as counter:
-                response = await paths.client.post("/graphql", json={"query": query}, headers=callers[AMBITION])
-        finally:
-            endpoint._graphql.compiled = saved
+        with paths.only(compiled=compiled), StatementCounter(readonly_db.engine) as counter:
+            response = await paths.client.post("/graphql", json={"query": query}, headers=callers[AMBITION])
         assert response.status_code == 200 and "errors" not in response.json()
         return counter.statements
 
@@ -221,18 +193,12 @@ async def test_a_partnerships_participants_read_their_id_changes_only_when_selec
 async def test_a_shape_asked_again_with_new_values_compiles_no_sql(readonly_db, paths, callers, sandbox_ids, compiled):
     """Each statement's SQL is compiled once per shape and found in SQLAlchemy's compiled cache after: a
     request with new values (another page size, another participant) spends no time compiling SQL."""
-    from gateway.graphql import endpoint
 
     async def compiled_statements(query: str, variables: dict) -> tuple[dict, list[str], list[str]]:
-        saved = endpoint._graphql.compiled
-        endpoint._graphql.compiled = paths.executor if compiled else None
-        try:
-            with StatementCounter(readonly_db.engine) as counter:
-                response = await paths.client.post(
-                    "/graphql", json={"query": query, "variables": variables}, headers=callers[AMBITION]
-                )
-        finally:
-            endpoint._graphql.compiled = saved
+        with paths.only(compiled=compiled), StatementCounter(readonly_db.engine) as counter:
+            response = await paths.client.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=callers[AMBITION]
+            )
         body = response.json()
         assert response.status_code == 200 and "errors" not in body
         return body["data"], counter.statements, counter.compiled
