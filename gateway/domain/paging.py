@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, Subquery, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, false, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.domain.errors import BadRequest
@@ -86,11 +86,19 @@ def windowed(
 def _after(
     sortable: Mapping[str, ColumnElement], id_column: ColumnElement, keys: Sequence[SortKey], after: tuple
 ) -> ColumnElement:
-    """Rows strictly after ``after`` in (keys..., id) order: the lexicographic OR-chain."""
+    """Rows strictly after ``after`` in (keys..., id) order.
+
+    All ascending (every list's default order): one row-value comparison, ``(keys..., id) > (values...)``, which
+    both databases serve from an index on those columns as a range. Otherwise the lexicographic OR-chain, which a
+    planner can only filter by: each page of a long export then reads the rows of the pages before it again."""
     columns = [sortable[k.name] for k in keys] + [id_column]
     descending = [k.descending for k in keys] + [False]
     if len(after) != len(columns):
         return false()
+    if not any(descending):
+        return tuple_(*columns) > tuple_(
+            *(literal(value, column.type) for column, value in zip(columns, after, strict=True))
+        )
     conditions = []
     for i, (column, value) in enumerate(zip(columns, after, strict=True)):
         beyond = column < value if descending[i] else column > value

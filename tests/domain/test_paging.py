@@ -8,13 +8,18 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
+from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
 
+from gateway.db.tables import Declaration, table_of
+from gateway.domain.declarations.queries import SORTABLE as DECLARATIONS_SORTABLE
 from gateway.domain.errors import BadRequest
-from gateway.domain.paging import SortKey, decode_cursor, encode_cursor
+from gateway.domain.paging import KeysetPage, SortKey, decode_cursor, encode_cursor, windowed
 from gateway.domain.participants.queries import SORTABLE
 
 BY_CREATED_AT = [SortKey("created_at")]
 AN_ID = uuid.UUID("9e67cd00-d0ed-484b-a129-cf23c8f2b649")
+_declarations = table_of(Declaration)
 
 
 def _cursor(raw: list) -> str:
@@ -46,3 +51,23 @@ class TestDecodeCursor:
         with pytest.raises(BadRequest) as refused:
             decode_cursor(_cursor(raw), SORTABLE, BY_CREATED_AT)
         assert refused.value.detail == "The 'after' cursor is not valid for this list and order"
+
+
+class TestAfter:
+    """Where a keyset page starts: in an ascending order, one comparison an index serves as a range."""
+
+    AFTER = (datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC), AN_ID)
+
+    def _sql(self, keys: list[SortKey]) -> str:
+        page = KeysetPage(size=10, after=self.AFTER)
+        stmt = windowed(select(_declarations.c.id), DECLARATIONS_SORTABLE, _declarations.c.id, keys, page)
+        return str(stmt.compile(dialect=sqlite.dialect()))
+
+    def test_an_ascending_order_starts_after_one_row_value(self):
+        sql = self._sql([SortKey("created_at")])
+        assert "(declarations.created_at, declarations.id) > (?, ?)" in sql
+        assert " OR " not in sql
+
+    def test_a_descending_key_starts_after_the_lexicographic_chain(self):
+        sql = self._sql([SortKey("created_at", descending=True)])
+        assert "declarations.created_at < ? OR declarations.created_at = ? AND declarations.id > ?" in sql
