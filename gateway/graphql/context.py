@@ -28,7 +28,10 @@ class Context:
         self.loaders = Loaders(self.conn, self.caller)
 
     def forget_loaded(self) -> None:
-        """Drop every row the request has loaded so far: after a write, later fields read what it changed."""
+        """Drop every row the request has loaded so far: after a write, later fields read what it changed; and
+        as the request ends (gateway.graphql.endpoint), so the rows go with it. graphql-core's execution context
+        refers to itself and to this context: rows still held here (a sync page's 50,000 objects) would wait for
+        a full collection, walked by every collection until then (a fifth of a page's CPU on SQLite)."""
         self.loaders = Loaders(self.conn, self.caller)
         self.loaded.clear()
 

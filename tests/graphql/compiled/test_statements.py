@@ -190,7 +190,7 @@ async def test_a_partnerships_participants_read_their_id_changes_only_when_selec
 
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "normal"])
-async def test_a_shape_asked_again_with_new_values_compiles_no_sql(readonly_db, paths, callers, sandbox_ids, compiled):
+async def test_a_shape_asked_again_with_new_values_compiles_no_sql(readonly_db, paths, callers, compiled):
     """Each statement's SQL is compiled once per shape and found in SQLAlchemy's compiled cache after: a
     request with new values (another page size, another participant) spends no time compiling SQL."""
 
